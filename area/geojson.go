@@ -1,0 +1,208 @@
+package area
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Reserved GeoJSON property names; every other property lands in Area.Props.
+const (
+	PropCode   = "code"
+	PropName   = "name"
+	PropLayer  = "layer"
+	PropParent = "parent"
+)
+
+// coordinateDecimals keeps about a centimetre of precision in files.
+const coordinateDecimals = 1e7
+
+// FileName is the name of layer l's file in a data directory.
+func FileName(l Layer) string { return string(l) + ".geojson" }
+
+// ToFeature turns an area into a GeoJSON feature whose id is its code.
+func ToFeature(a *Area) *geojson.Feature {
+	g := orb.Round(orb.Clone(a.Geometry), coordinateDecimals)
+	orient(g)
+	f := geojson.NewFeature(g)
+	f.ID = a.Code
+	for k, v := range a.Props {
+		f.Properties[k] = v
+	}
+	f.Properties[PropCode] = a.Code
+	f.Properties[PropName] = a.Name
+	f.Properties[PropLayer] = string(a.Layer)
+	if a.Parent != "" {
+		f.Properties[PropParent] = a.Parent
+	}
+	return f
+}
+
+// FromFeature turns a GeoJSON feature of layer l into an area. It checks
+// only what it needs to build one: a polygonal geometry and a code.
+func FromFeature(l Layer, f *geojson.Feature) (*Area, error) {
+	switch f.Geometry.(type) {
+	case orb.Polygon, orb.MultiPolygon:
+	default:
+		return nil, fmt.Errorf("geometry is %s, want Polygon or MultiPolygon", geometryType(f.Geometry))
+	}
+	a := &Area{Layer: l, Geometry: f.Geometry, Props: map[string]any{}}
+	for k, v := range f.Properties {
+		switch k {
+		case PropCode:
+			a.Code = fmt.Sprint(v)
+		case PropName:
+			a.Name = fmt.Sprint(v)
+		case PropParent:
+			a.Parent = fmt.Sprint(v)
+		case PropLayer:
+		default:
+			a.Props[k] = v
+		}
+	}
+	if a.Code == "" {
+		if id, ok := f.ID.(string); ok {
+			a.Code = id
+		}
+	}
+	if a.Code == "" {
+		return nil, errors.New("feature has no code property")
+	}
+	return a, nil
+}
+
+func geometryType(g orb.Geometry) string {
+	if g == nil {
+		return "missing"
+	}
+	return g.GeoJSONType()
+}
+
+// orient makes exterior rings counter-clockwise and holes clockwise, as
+// RFC 7946 asks.
+func orient(g orb.Geometry) {
+	switch g := g.(type) {
+	case orb.Polygon:
+		orientPolygon(g)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			orientPolygon(p)
+		}
+	}
+}
+
+func orientPolygon(p orb.Polygon) {
+	for i, r := range p {
+		want := orb.CCW
+		if i > 0 {
+			want = orb.CW
+		}
+		if r.Orientation() != want {
+			r.Reverse()
+		}
+	}
+}
+
+// WriteLayer writes areas as one GeoJSON FeatureCollection.
+func WriteLayer(w io.Writer, areas []*Area) error {
+	fc := geojson.NewFeatureCollection()
+	for _, a := range areas {
+		fc.Append(ToFeature(a))
+	}
+	enc := json.NewEncoder(w)
+	return enc.Encode(fc)
+}
+
+// ReadLayer reads a GeoJSON FeatureCollection of layer l.
+func ReadLayer(r io.Reader, l Layer) ([]*Area, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", l, err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", l, err)
+	}
+	out := make([]*Area, 0, len(fc.Features))
+	for i, f := range fc.Features {
+		a, err := FromFeature(l, f)
+		if err != nil {
+			return nil, fmt.Errorf("%s feature %d: %w", l, i, err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// WriteDir writes every layer of s into dir, one file per layer. Each file
+// is written to a temporary name and renamed, so a reader never sees half
+// a layer.
+func WriteDir(dir string, s *Set) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	for _, l := range Layers {
+		if err := writeFileAtomic(filepath.Join(dir, FileName(l)), func(w io.Writer) error {
+			return WriteLayer(w, s.Layer(l))
+		}); err != nil {
+			return fmt.Errorf("write layer %s: %w", l, err)
+		}
+	}
+	return nil
+}
+
+// ReadDir reads every layer file present in dir. A missing file is an
+// empty layer; a missing directory is an error.
+func ReadDir(dir string) (*Set, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("area data: %w", err)
+	}
+	s := NewSet()
+	for _, l := range Layers {
+		f, err := os.Open(filepath.Join(dir, FileName(l)))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("open layer %s: %w", l, err)
+		}
+		areas, err := ReadLayer(bufio.NewReader(f), l)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range areas {
+			s.Add(a)
+		}
+	}
+	return s, nil
+}
+
+// writeFileAtomic writes a file through a temporary sibling and a rename.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
