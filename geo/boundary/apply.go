@@ -1,0 +1,106 @@
+package boundary
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/gridpulse/gridpulse/area"
+)
+
+// Applied tells what Apply changed.
+type Applied struct {
+	Removed int // areas the layer had before
+	Added   int // areas it has now
+	// Orphans counts areas of the layers below whose parent code is no
+	// longer in the layer: they need importing again too.
+	Orphans int
+}
+
+// Apply replaces layer l of the area data in dir with the areas of res.
+// It refuses a Result that still holds unskipped bad features, or no
+// areas at all, so that a failed import can never empty a layer. Only
+// the layer's file is rewritten, through a temporary file and a rename:
+// a reader sees the old layer or the new one, never a mix.
+func Apply(dir string, l area.Layer, res Result) (Applied, error) {
+	if res.Bad > res.Skipped {
+		return Applied{}, fmt.Errorf("import has %d bad features; fix them or skip them", res.Bad-res.Skipped)
+	}
+	if len(res.Areas) == 0 {
+		return Applied{}, errors.New("nothing to import")
+	}
+	for _, a := range res.Areas {
+		if a.Layer != l {
+			return Applied{}, fmt.Errorf("area %s is of layer %s, not %s", a.Code, a.Layer, l)
+		}
+	}
+	set, err := area.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		set = area.NewSet()
+	case err != nil:
+		return Applied{}, err
+	}
+	out := Applied{Removed: set.Count(l), Added: len(res.Areas)}
+	set.ReplaceLayer(l, res.Areas)
+	out.Orphans = countOrphans(set, l)
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Applied{}, fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := writeLayerAtomic(filepath.Join(dir, area.FileName(l)), set.Layer(l)); err != nil {
+		return Applied{}, fmt.Errorf("write layer %s: %w", l, err)
+	}
+	return out, nil
+}
+
+// countOrphans counts areas of the layers whose parent layer is l and
+// whose parent is missing from it.
+func countOrphans(set *area.Set, l area.Layer) int {
+	n := 0
+	for _, child := range area.Layers {
+		if child.Parent() != l {
+			continue
+		}
+		for _, a := range set.Layer(child) {
+			if _, ok := set.Get(l, a.Parent); !ok {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// writeLayerAtomic writes one layer file through a synced temporary
+// sibling and a rename, so the replacement is all or nothing even if the
+// machine stops halfway.
+func writeLayerAtomic(path string, areas []*area.Area) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	if err := area.WriteLayer(w, areas); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
