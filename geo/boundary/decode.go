@@ -21,9 +21,11 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("malformed GeoJSON at line %d, column %d (byte %d): %s", e.Line, e.Column, e.Offset, e.Msg)
 }
 
+// syntaxErrorAt places an error the JSON decoder reported after reading
+// offset bytes: at the last byte it read.
 func syntaxErrorAt(data []byte, offset int64, msg string) *SyntaxError {
 	offset = min(max(offset, 0), int64(len(data)))
-	before := data[:offset]
+	before := data[:max(offset-1, 0)]
 	line := bytes.Count(before, []byte{'\n'}) + 1
 	col := len(before) - bytes.LastIndexByte(before, '\n')
 	return &SyntaxError{Offset: offset, Line: line, Column: col, Msg: msg}
