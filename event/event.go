@@ -158,3 +158,6 @@ func (p Position) Lat() float64 { return p[1] }
 func (p Position) String() string {
 	return strings.TrimRight(fmt.Sprintf("%.7f", p[0]), "0") + "," + strings.TrimRight(fmt.Sprintf("%.7f", p[1]), "0")
 }
+
+// Valid reports whether t is one of the event types.
+func (t Type) Valid() bool { return t == TypeOrder || t == TypePatrol || t == TypeAlarm }

@@ -231,7 +231,10 @@ func checkPosition(field string, p Position) *FieldError {
 		return invalid(field, "coordinates must be finite numbers")
 	}
 	if lat < -90 || lat > 90 {
-		return invalid(field, "latitude %v is out of range -90..90 (location is [lon, lat])", lat)
+		if lon >= -90 && lon <= 90 {
+			return invalid(field, "latitude %v is out of range -90..90; [%v, %v] looks swapped: send [lon, lat]", lat, lon, lat)
+		}
+		return invalid(field, "latitude %v is out of range -90..90", lat)
 	}
 	if lon < -180 || lon > 180 {
 		return invalid(field, "longitude %v is out of range -180..180", lon)
