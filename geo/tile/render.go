@@ -40,9 +40,9 @@ func (r *Renderer) render(ctx context.Context, t maptile.Tile) (Tile, error) {
 			layers = append(layers, l)
 		}
 	}
-	data, err := mvt.MarshalGzipped(layers)
+	data, err := marshalGzipped(layers)
 	if err != nil {
-		return Tile{}, fmt.Errorf("encode tile %d/%d/%d: %w", z, t.X, t.Y, err)
+		return Tile{}, fmt.Errorf("tile %d/%d/%d: %w", z, t.X, t.Y, err)
 	}
 	return Tile{Data: data, ETag: etag(t, data), Empty: len(layers) == 0}, nil
 }

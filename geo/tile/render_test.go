@@ -102,16 +102,47 @@ func checkFeature(t *testing.T, tl maptile.Tile, cfg Config, a *area.Area, f dec
 	}
 }
 
+// tileSet names a set of tiles to check.
+type tileSet struct {
+	name  string
+	tiles []maptile.Tile
+}
+
+// checkTileSets runs checkTile over every tile of every set, one subtest
+// a set, and fails when some layer was never expected anywhere, as the
+// test would then check nothing for it.
+func checkTileSets(t *testing.T, set *area.Set, sets []tileSet) {
+	r := NewRenderer(geo.NewIndex(set), Config{})
+	total, border := map[area.Layer]int{}, map[area.Layer]int{}
+	for _, ts := range sets {
+		t.Run(ts.name, func(t *testing.T) {
+			if len(ts.tiles) == 0 {
+				t.Fatal("no tiles to check")
+			}
+			for _, tl := range ts.tiles {
+				p, b := checkTile(t, r, set, tl)
+				for l, n := range p {
+					total[l] += n
+				}
+				for l, n := range b {
+					border[l] += n
+				}
+			}
+		})
+	}
+	for _, l := range area.Layers {
+		if total[l] == 0 {
+			t.Errorf("no tile was expected to carry layer %s: the test checks nothing for it", l)
+		}
+	}
+	t.Logf("present by layer %v; too close to the sliver limit to judge %v", total, border)
+}
+
 func TestTileFeaturesMatchBruteForce(t *testing.T) {
 	h := newHandMade()
-	r := NewRenderer(geo.NewIndex(h.set), Config{})
 	district := h.set.Layer(area.District)[0].Bound()
 	tiny, _ := h.set.Get(area.Building, h.tinyBuilding)
-
-	tests := []struct {
-		name  string
-		tiles []maptile.Tile
-	}{
+	checkTileSets(t, h.set, []tileSet{
 		{"z0 whole world", tilesOver(district, 0)},
 		{"z8 streets appear", tilesOver(district, 8)},
 		{"z10 communities appear", tilesOver(district, 10)},
@@ -122,31 +153,7 @@ func TestTileFeaturesMatchBruteForce(t *testing.T) {
 		{"z15 buildings appear", tilesOver(district, 15)},
 		{"z16", tilesOver(district, 16)},
 		{"z18 around the tiny building", tilesOver(tiny.Bound().Pad(0.003), 18)},
-	}
-	total, border := map[area.Layer]int{}, map[area.Layer]int{}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if len(tc.tiles) == 0 {
-				t.Fatal("no tiles to check")
-			}
-			for _, tl := range tc.tiles {
-				p, b := checkTile(t, r, h.set, tl)
-				for l, n := range p {
-					total[l] += n
-				}
-				for l, n := range b {
-					border[l] += n
-				}
-			}
-		})
-	}
-	// Every layer must have been tested for real somewhere.
-	for _, l := range area.Layers {
-		if total[l] == 0 {
-			t.Errorf("no tile was expected to carry layer %s: the test checks nothing for it", l)
-		}
-	}
-	t.Logf("present by layer %v; too close to the sliver limit to judge %v", total, border)
+	})
 }
 
 func TestTileShapes(t *testing.T) {
