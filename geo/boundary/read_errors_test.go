@@ -251,3 +251,35 @@ func TestReadCapsProblemsPerFeature(t *testing.T) {
 		t.Errorf("summary problem = %s", last)
 	}
 }
+
+func TestProblemString(t *testing.T) {
+	tests := []struct {
+		p    Problem
+		want string
+	}{
+		{Problem{Index: 4, Code: "5101160010010024", Field: "geometry.coordinates[0][2]", Reason: "latitude 91 is outside -90..90"},
+			"feature 4 (code 5101160010010024): geometry.coordinates[0][2]: latitude 91 is outside -90..90"},
+		{Problem{Index: 0, Field: "properties.code", Reason: "missing"}, "feature 0 (code none): properties.code: missing"},
+	}
+	for _, tt := range tests {
+		if got := tt.p.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestThreeFeaturesShareACode(t *testing.T) {
+	f := oneFeature(compoundCode, goodSquare)
+	f = strings.TrimSuffix(f, "]}")
+	feat := f[strings.Index(f, "[")+1:]
+	in := `{"type":"FeatureCollection","features":[` + feat + "," + feat + "," + feat + "]}"
+	res, err := Read(context.Background(), strings.NewReader(in), testParents(), Options{Layer: area.Compound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkProblems(t, res.Problems, []want{
+		{0, "5101160010010001", "properties.code", []string{"also used by features 1, 2"}},
+		{1, "5101160010010001", "properties.code", []string{"also used by features 0, 2"}},
+		{2, "5101160010010001", "properties.code", []string{"also used by features 0, 1"}},
+	})
+}
