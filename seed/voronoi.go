@@ -1,0 +1,140 @@
+package seed
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/paulmach/orb"
+)
+
+// voronoi cuts the convex parent into one convex cell per site: the cell
+// of a site is the parent clipped by the bisector half-planes towards
+// every other site. The cells tile the parent exactly. Sites must lie
+// inside the parent and apart from each other.
+func voronoi(parent polygon, sites []orb.Point) []polygon {
+	cells := make([]polygon, len(sites))
+	order := make([]int, 0, len(sites))
+	for i, s := range sites {
+		// Nearer sites clip more, and once the next site is farther than
+		// twice the cell's reach from s its bisector cannot touch the cell.
+		order = order[:0]
+		for j := range sites {
+			if j != i {
+				order = append(order, j)
+			}
+		}
+		sort.Slice(order, func(a, b int) bool {
+			da, db := dist(s, sites[order[a]]), dist(s, sites[order[b]])
+			if da != db {
+				return da < db
+			}
+			return order[a] < order[b]
+		})
+		cell := parent
+		for _, j := range order {
+			t := sites[j]
+			if dist(s, t) > 2*reach(cell, s) {
+				break
+			}
+			n := sub(t, s)
+			cell = cell.clip(n, dot(n, scale(add(s, t), 0.5)))
+			if cell == nil {
+				break
+			}
+		}
+		cells[i] = cell
+	}
+	return cells
+}
+
+// reach is the largest distance from s to a vertex of p.
+func reach(p polygon, s orb.Point) float64 {
+	var r float64
+	for _, q := range p {
+		r = math.Max(r, dist(s, q))
+	}
+	return r
+}
+
+// relax moves each site to the centroid of its cell, rounds times (Lloyd's
+// algorithm), so cells come out even, and returns the final cells.
+func relax(parent polygon, sites []orb.Point, rounds int) []polygon {
+	cells := voronoi(parent, sites)
+	for k := 0; k < rounds; k++ {
+		for i, c := range cells {
+			sites[i] = c.centroid()
+		}
+		cells = voronoi(parent, sites)
+	}
+	return cells
+}
+
+// nearest is the index of the site nearest to p, the one whose Voronoi
+// cell holds p.
+func nearest(sites []orb.Point, p orb.Point) int {
+	best, bd := 0, math.Inf(1)
+	for i, s := range sites {
+		if d := dist(s, p); d < bd {
+			best, bd = i, d
+		}
+	}
+	return best
+}
+
+// sampler draws points inside a convex polygon.
+type sampler struct {
+	r    *rand.Rand
+	poly polygon
+	box  orb.Bound
+}
+
+func newSampler(r *rand.Rand, p polygon) sampler {
+	return sampler{r: r, poly: p, box: p.bound()}
+}
+
+// uniform draws a point uniformly inside the polygon.
+func (s sampler) uniform() orb.Point {
+	for {
+		q := orb.Point{
+			uniform(s.r, s.box.Min[0], s.box.Max[0]),
+			uniform(s.r, s.box.Min[1], s.box.Max[1]),
+		}
+		if s.poly.inside(q, 0) {
+			return q
+		}
+	}
+}
+
+// sites draws n sites inside the polygon, no two closer than a fraction
+// of the spacing n even cells would have. draw proposes a point (it may
+// propose points outside, which are dropped); nil draws uniformly.
+func (s sampler) sites(n int, draw func() orb.Point) []orb.Point {
+	if draw == nil {
+		draw = s.uniform
+	}
+	minDist := 0.3 * math.Sqrt(s.poly.area()/float64(n))
+	out := make([]orb.Point, 0, n)
+	for tries := 0; len(out) < n; tries++ {
+		if tries > 200*n {
+			// Crowded: loosen the spacing rather than fail.
+			minDist /= 2
+			tries = 0
+		}
+		q := draw()
+		if !s.poly.inside(q, 0) {
+			continue
+		}
+		ok := true
+		for _, o := range out {
+			if dist(o, q) < minDist {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, q)
+		}
+	}
+	return out
+}
