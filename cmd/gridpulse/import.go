@@ -33,7 +33,7 @@ func runImport(ctx context.Context, args []string) error {
 	crsName := flags.String("crs", string(crs.WGS84), "datum of the file's coordinates: wgs84, gcj02 or bd09")
 	skip := flags.Bool("skip-invalid", false, "import the good features and skip the bad ones (default: import nothing if any feature is bad)")
 	dataDir := flags.String("data", "data", "data directory; areas are in <data>/areas")
-	tolerance := flags.Float64("tolerance", boundary.DefaultToleranceMeters, "metres an area may stick out of its parent")
+	tolerance := flags.Float64("tolerance", boundary.DefaultToleranceMeters, "metres an area may stick out of its parent (0 means the default)")
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "usage: gridpulse import --layer LAYER [--crs wgs84|gcj02|bd09] [--skip-invalid] [--data DIR] [--tolerance METRES] FILE.geojson")
 		fmt.Fprintln(flags.Output(), "\nReplaces the layer with the file's features after checking every one; prints each problem as\n  feature <index> (code <code>): <field>: <reason>")
