@@ -79,10 +79,8 @@ func runImport(ctx context.Context, args []string) error {
 // skipped.
 func (r importRun) do(ctx context.Context, out io.Writer) error {
 	dir := filepath.Join(r.dataDir, "areas")
-	parents, err := area.ReadDir(dir)
+	parents, err := boundary.ReadParents(dir, r.opt.Layer)
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && r.opt.Layer == area.District:
-		parents = area.NewSet()
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("no area data in %s: seed the district or import the %s layer first", dir, r.opt.Layer.Parent())
 	case err != nil:

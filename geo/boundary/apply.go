@@ -24,7 +24,9 @@ type Applied struct {
 // It refuses a Result that still holds unskipped bad features, or no
 // areas at all, so that a failed import can never empty a layer. Only
 // the layer's file is rewritten, through a temporary file and a rename:
-// a reader sees the old layer or the new one, never a mix.
+// a reader sees the old layer or the new one, never a mix. Of the other
+// layers only those below l are read, to count the areas the new layer
+// orphans.
 func Apply(dir string, l area.Layer, res Result) (Applied, error) {
 	if res.Bad > res.Skipped {
 		return Applied{}, fmt.Errorf("import has %d bad features; fix them or skip them", res.Bad-res.Skipped)
@@ -37,11 +39,17 @@ func Apply(dir string, l area.Layer, res Result) (Applied, error) {
 			return Applied{}, fmt.Errorf("area %s is of layer %s, not %s", a.Code, a.Layer, l)
 		}
 	}
-	set, err := area.ReadDir(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		set = area.NewSet()
-	case err != nil:
+	var below []area.Layer
+	for _, c := range area.Layers {
+		if c.Parent() == l {
+			below = append(below, c)
+		}
+	}
+	set, err := readLayers(dir, append(below, l)...)
+	if errors.Is(err, fs.ErrNotExist) {
+		set, err = area.NewSet(), nil
+	}
+	if err != nil {
 		return Applied{}, err
 	}
 	out := Applied{Removed: set.Count(l), Added: len(res.Areas)}
@@ -51,10 +59,47 @@ func Apply(dir string, l area.Layer, res Result) (Applied, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Applied{}, fmt.Errorf("create %s: %w", dir, err)
 	}
-	if err := writeLayerAtomic(filepath.Join(dir, area.FileName(l)), set.Layer(l)); err != nil {
+	if err := writeLayerAtomic(filepath.Join(dir, area.FileName(l)), res.Areas); err != nil {
 		return Applied{}, fmt.Errorf("write layer %s: %w", l, err)
 	}
 	return out, nil
+}
+
+// ReadParents reads from the area data in dir the layer that holds the
+// parents of layer l's areas: what Read needs to check an import of l.
+// A district needs no parents; a missing layer file is an empty layer.
+func ReadParents(dir string, l area.Layer) (*area.Set, error) {
+	if l.Parent() == "" {
+		return area.NewSet(), nil
+	}
+	return readLayers(dir, l.Parent())
+}
+
+// readLayers reads some layers of the area data in dir; a missing file is
+// an empty layer, a missing directory an error.
+func readLayers(dir string, layers ...area.Layer) (*area.Set, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("area data: %w", err)
+	}
+	set := area.NewSet()
+	for _, l := range layers {
+		f, err := os.Open(filepath.Join(dir, area.FileName(l)))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("open layer %s: %w", l, err)
+		}
+		areas, err := area.ReadLayer(bufio.NewReader(f), l)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range areas {
+			set.Add(a)
+		}
+	}
+	return set, nil
 }
 
 // countOrphans counts areas of the layers whose parent layer is l and

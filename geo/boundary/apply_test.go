@@ -2,6 +2,8 @@ package boundary
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,5 +151,32 @@ func TestApplyCreatesTheDataDirectory(t *testing.T) {
 	}
 	if a, ok := set.Get(area.District, "510116"); !ok || a.Name != "双流区" {
 		t.Errorf("district not read back: %v", a)
+	}
+}
+
+func TestReadParents(t *testing.T) {
+	dir := testDataDir(t)
+	tests := []struct {
+		layer area.Layer
+		want  map[area.Layer]int
+	}{
+		{area.District, map[area.Layer]int{}},
+		{area.Street, map[area.Layer]int{area.District: 1}},
+		{area.Compound, map[area.Layer]int{area.Community: 1}},
+		{area.MicroGrid, map[area.Layer]int{}}, // no general grids in the data
+	}
+	for _, tt := range tests {
+		set, err := ReadParents(dir, tt.layer)
+		if err != nil {
+			t.Fatalf("ReadParents(%s): %v", tt.layer, err)
+		}
+		for _, l := range area.Layers {
+			if set.Count(l) != tt.want[l] {
+				t.Errorf("ReadParents(%s) has %d %s areas, want %d", tt.layer, set.Count(l), l, tt.want[l])
+			}
+		}
+	}
+	if _, err := ReadParents(filepath.Join(dir, "missing"), area.Compound); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadParents of a missing directory: %v", err)
 	}
 }
