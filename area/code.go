@@ -1,6 +1,9 @@
 package area
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Codes are strings of digits: GB/T 2260 for the district (6 digits), then
 // 3 digits for the street and 3 for the community, then GB/T 30428.1's
@@ -73,7 +76,7 @@ func ValidateCode(l Layer, code, parent string) error {
 			return fmt.Errorf("code %q has a character that is not a digit", code)
 		}
 	}
-	if parent != "" && code[:len(parent)] != parent {
+	if parent != "" && !strings.HasPrefix(code, parent) {
 		return fmt.Errorf("code %q does not extend its parent's code %q", code, parent)
 	}
 	return nil

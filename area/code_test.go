@@ -48,6 +48,7 @@ func TestValidateCodeRejects(t *testing.T) {
 		{"too long", Street, "5101160031", ""},
 		{"not digits", Street, "51011600A", ""},
 		{"wrong parent", Community, "510116003012", "510116004"},
+		{"parent longer than code", Street, "510116003", "510116003012"},
 		{"unknown layer", Layer("parcel"), "1", ""},
 	}
 	for _, tt := range tests {
