@@ -3,6 +3,8 @@ package seed
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 )
 
 // Progress hears how generation goes: for each stage in turn, a call with
@@ -56,10 +58,28 @@ func Generate(ctx context.Context, cfg Config, progress Progress) (*District, er
 		}
 		return nil
 	}
+	// Districts share nothing once laid out, so a city's districts go
+	// through each stage in parallel; each draws from its own random
+	// streams, so the result does not depend on the schedule.
 	forDistricts := func(each func(d *districtGen, t *tracker) error) func(t *tracker) error {
 		return func(t *tracker) error {
-			for _, d := range g.districts {
-				if err := each(d, t); err != nil {
+			errs := make([]error, len(g.districts))
+			next := make(chan int)
+			var wg sync.WaitGroup
+			for w := 0; w < min(runtime.GOMAXPROCS(0), len(g.districts)); w++ {
+				wg.Go(func() {
+					for i := range next {
+						errs[i] = each(g.districts[i], t)
+					}
+				})
+			}
+			for i := range g.districts {
+				next <- i
+			}
+			close(next)
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
 					return err
 				}
 			}
@@ -159,8 +179,9 @@ func Generate(ctx context.Context, cfg Config, progress Progress) (*District, er
 }
 
 // tracker counts a stage's steps, reports them now and then, and stops the
-// work when the context ends.
+// work when the context ends. It is safe for concurrent use.
 type tracker struct {
+	mu       sync.Mutex
 	ctx      context.Context
 	progress Progress
 	stage    string
@@ -172,6 +193,8 @@ type tracker struct {
 func (t *tracker) step() error { return t.steps(1) }
 
 func (t *tracker) steps(n int) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.done += n
 	// About two hundred reports a stage are plenty for a progress bar.
 	if t.done == t.total || t.done-t.reported >= max(1, t.total/200) {

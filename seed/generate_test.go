@@ -23,14 +23,15 @@ func TestCounts(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			cfg := p.cfg()
 			d := generate(t, p.name, cfg)
+			nd := len(cfg.Districts)
 			want := map[area.Layer]int{
-				area.District:      1,
-				area.Street:        cfg.Streets,
-				area.Community:     cfg.Communities,
-				area.Compound:      cfg.Compounds,
-				area.GeneralGrid:   cfg.GeneralGrids,
-				area.MicroGrid:     cfg.MicroGrids,
-				area.DedicatedGrid: cfg.DedicatedGrids,
+				area.District:      nd,
+				area.Street:        nd * cfg.Streets,
+				area.Community:     nd * cfg.Communities,
+				area.Compound:      nd * cfg.Compounds,
+				area.GeneralGrid:   nd * cfg.GeneralGrids,
+				area.MicroGrid:     nd * cfg.MicroGrids,
+				area.DedicatedGrid: nd * cfg.DedicatedGrids,
 			}
 			for l, n := range want {
 				if got := d.Areas.Count(l); got != n {
@@ -44,10 +45,10 @@ func TestCounts(t *testing.T) {
 			for _, f := range d.Facilities {
 				kinds[f.Kind]++
 			}
-			if kinds[facilityElevator] != cfg.Elevators || kinds[facilityControlRoom] != cfg.ControlRooms || len(kinds) != 2 {
-				t.Errorf("facilities %v, want %d elevators and %d control rooms", kinds, cfg.Elevators, cfg.ControlRooms)
+			if kinds[facilityElevator] != nd*cfg.Elevators || kinds[facilityControlRoom] != nd*cfg.ControlRooms || len(kinds) != 2 {
+				t.Errorf("facilities %v, want %d elevators and %d control rooms per district", kinds, cfg.Elevators, cfg.ControlRooms)
 			}
-			if len(d.PropertyCompanies) != cfg.PropertyCompanies {
+			if len(d.PropertyCompanies) != nd*cfg.PropertyCompanies {
 				t.Errorf("%d property companies, want %d", len(d.PropertyCompanies), cfg.PropertyCompanies)
 			}
 		})
@@ -249,7 +250,7 @@ func TestCompounds(t *testing.T) {
 				dh := density[typ]
 				density[typ] = [2]float64{dh[0] + float64(hh), dh[1] + ha}
 			}
-			n := float64(cfg.Compounds)
+			n := float64(cfg.Compounds * len(cfg.Districts))
 			for typ, share := range map[string]float64{typeCommercial: 0.25, typeResettlement: 0.10, typeOld: 0.65} {
 				if got := float64(types[typ]) / n; math.Abs(got-share) > 0.03 {
 					t.Errorf("%s compounds: %.3f of all, want about %.2f", typ, got, share)
@@ -409,10 +410,11 @@ func TestPropertyCompanies(t *testing.T) {
 				if runs[c.Code] == 0 || runs[c.Code] != c.Compounds {
 					t.Errorf("company %s runs %d compounds, says %d", c.Code, runs[c.Code], c.Compounds)
 				}
-				if names[c.Name] {
-					t.Errorf("company name %s used twice", c.Name)
+				// Names are unique within a district; a city may repeat one.
+				if names[c.District+c.Name] {
+					t.Errorf("company name %s used twice in %s", c.Name, c.District)
 				}
-				names[c.Name] = true
+				names[c.District+c.Name] = true
 			}
 		})
 	}

@@ -31,6 +31,7 @@ var presets = []struct {
 }{
 	{"tiny", Tiny},
 	{"shuangliu", Shuangliu},
+	{"small city", smallCity},
 }
 
 // generate makes (once per test binary) the district of a named preset.

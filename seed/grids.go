@@ -3,6 +3,7 @@ package seed
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
 
 	"github.com/paulmach/orb"
 
@@ -60,9 +61,11 @@ type householdPoint struct {
 // the cells out entirely; one keeps them smaller where households crowd.
 func cutGrids(r *rand.Rand, parent polygon, n int, homes []householdPoint, scattered int) ([]*gridGen, error) {
 	smp := newSampler(r, parent)
+	cum := make([]float64, len(homes))
 	var total float64
-	for _, h := range homes {
+	for i, h := range homes {
 		total += float64(h.b.households)
+		cum[i] = total
 	}
 	byHome := total / (total + float64(scattered))
 	sites := smp.sites(n, func() orb.Point {
@@ -70,14 +73,8 @@ func cutGrids(r *rand.Rand, parent polygon, n int, homes []householdPoint, scatt
 			return smp.uniform()
 		}
 		// A home drawn by its households, its site spread around it.
-		x := r.Float64() * total
-		for _, h := range homes {
-			x -= float64(h.b.households)
-			if x < 0 {
-				return add(h.at, orb.Point{uniform(r, -40, 40), uniform(r, -40, 40)})
-			}
-		}
-		return homes[len(homes)-1].at
+		h := homes[min(len(homes)-1, sort.SearchFloat64s(cum, r.Float64()*total))]
+		return add(h.at, orb.Point{uniform(r, -40, 40), uniform(r, -40, 40)})
 	})
 	cells := relax(parent, sites, 1)
 	for i, c := range cells {

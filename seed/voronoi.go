@@ -1,9 +1,10 @@
 package seed
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
-	"sort"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -15,26 +16,28 @@ import (
 func voronoi(parent polygon, sites []orb.Point) []polygon {
 	cells := make([]polygon, len(sites))
 	order := make([]int, 0, len(sites))
+	d2 := make([]float64, len(sites))
 	for i, s := range sites {
 		// Nearer sites clip more, and once the next site is farther than
 		// twice the cell's reach from s its bisector cannot touch the cell.
 		order = order[:0]
-		for j := range sites {
+		for j, t := range sites {
 			if j != i {
 				order = append(order, j)
+				d := sub(t, s)
+				d2[j] = dot(d, d)
 			}
 		}
-		sort.Slice(order, func(a, b int) bool {
-			da, db := dist(s, sites[order[a]]), dist(s, sites[order[b]])
-			if da != db {
-				return da < db
+		slices.SortFunc(order, func(a, b int) int {
+			if c := cmp.Compare(d2[a], d2[b]); c != 0 {
+				return c
 			}
-			return order[a] < order[b]
+			return a - b
 		})
 		cell := parent
 		for _, j := range order {
 			t := sites[j]
-			if dist(s, t) > 2*reach(cell, s) {
+			if d2[j] > 4*reach2(cell, s) {
 				break
 			}
 			n := sub(t, s)
@@ -48,11 +51,12 @@ func voronoi(parent polygon, sites []orb.Point) []polygon {
 	return cells
 }
 
-// reach is the largest distance from s to a vertex of p.
-func reach(p polygon, s orb.Point) float64 {
+// reach2 is the squared largest distance from s to a vertex of p.
+func reach2(p polygon, s orb.Point) float64 {
 	var r float64
 	for _, q := range p {
-		r = math.Max(r, dist(s, q))
+		d := sub(q, s)
+		r = max(r, dot(d, d))
 	}
 	return r
 }

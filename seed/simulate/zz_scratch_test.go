@@ -1,28 +1,26 @@
 package simulate
 
 import (
-	"context"
 	"testing"
-
-	"github.com/gridpulse/gridpulse/area"
-	"github.com/gridpulse/gridpulse/seed"
-	"github.com/paulmach/orb"
+	"time"
+	"github.com/gridpulse/gridpulse/event"
 )
 
 func TestScratch(t *testing.T) {
-	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range area.Layers {
-		as := d.Areas.Layer(l)
-		if len(as) == 0 {
-			continue
+	s := newTestSim(t, Config{})
+	t0 := time.Now()
+	evs := collect(s, testStart.Add(24*time.Hour))
+	t.Log(time.Since(t0), len(evs), len(s.patrols.workers), s.alarms.perDay(), s.alarms.ordersPerDay())
+	n := map[string]int{}
+	ch := map[string]int{}
+	for _, e := range evs {
+		if err := e.Validate(e.Time.Time, event.DefaultLimits); err != nil {
+			t.Fatal(err, e)
 		}
-		a := as[0]
-		_, isP := a.Geometry.(orb.Polygon)
-		t.Logf("%s n=%d code=%s name=%s parent=%s poly=%v props=%v", l, len(as), a.Code, a.Name, a.Parent, isP, a.Props)
+		n[string(e.Type)]++
+		if e.Order != nil && e.Order.State == "received" {
+			ch[string(e.Order.Channel)]++
+		}
 	}
-	t.Logf("fac %d %+v", len(d.Facilities), *d.Facilities[0])
-	t.Logf("fac %+v", *d.Facilities[len(d.Facilities)-1])
+	t.Log(n, ch)
 }
