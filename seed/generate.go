@@ -87,14 +87,18 @@ func Generate(ctx context.Context, cfg Config, progress Progress) (*District, er
 		}
 	}
 
-	g.layoutDistricts()
+	if err := g.layoutDistricts(); err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
 	steps := []struct {
 		stage string
 		total int
 		work  func(t *tracker) error
 	}{
 		{StageStreets, nd, forDistricts(func(d *districtGen, t *tracker) error {
-			g.layoutStreets(d)
+			if err := g.layoutStreets(d); err != nil {
+				return err
+			}
 			return t.step()
 		})},
 		{StageCommunities, nd * cfg.Communities, forDistricts(func(d *districtGen, t *tracker) error {

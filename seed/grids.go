@@ -68,19 +68,18 @@ func cutGrids(r *rand.Rand, parent polygon, n int, homes []householdPoint, scatt
 		cum[i] = total
 	}
 	byHome := total / (total + float64(scattered))
-	sites := smp.sites(n, func() orb.Point {
-		if len(homes) == 0 || r.Float64() > 0.8*byHome {
-			return smp.uniform()
-		}
-		// A home drawn by its households, its site spread around it.
-		h := homes[min(len(homes)-1, sort.SearchFloat64s(cum, r.Float64()*total))]
-		return add(h.at, orb.Point{uniform(r, -40, 40), uniform(r, -40, 40)})
+	sites, cells, err := tessellate(parent, 1, func() []orb.Point {
+		return smp.sites(n, func() orb.Point {
+			if len(homes) == 0 || r.Float64() > 0.8*byHome {
+				return smp.uniform()
+			}
+			// A home drawn by its households, its site spread around it.
+			h := homes[min(len(homes)-1, sort.SearchFloat64s(cum, r.Float64()*total))]
+			return add(h.at, orb.Point{uniform(r, -40, 40), uniform(r, -40, 40)})
+		})
 	})
-	cells := relax(parent, sites, 1)
-	for i, c := range cells {
-		if c == nil {
-			return nil, fmt.Errorf("grid cell %d came out empty", i)
-		}
+	if err != nil {
+		return nil, err
 	}
 	order := readingOrder(cells)
 	grids := make([]*gridGen, n)

@@ -37,7 +37,7 @@ func outline(r *rand.Rand, areaM2 float64) polygon {
 // district sits on the centre; several tile a city outline as Voronoi
 // cells seeded at their real relative positions, so neighbours stay
 // neighbours.
-func (g *generator) layoutDistricts() {
+func (g *generator) layoutDistricts() error {
 	r := rngFor(g.cfg.Seed, "layout")
 	areaM2 := g.cfg.AreaKm2 * 1e6
 	if len(g.cfg.Districts) == 1 {
@@ -45,30 +45,36 @@ func (g *generator) layoutDistricts() {
 		rad := math.Sqrt(areaM2 / math.Pi)
 		// Shuangliu's built-up core lies towards Chengdu, to the north-east.
 		g.districts = []*districtGen{g.newDistrict(g.cfg.Districts[0], shape, rotate(orb.Point{0.35 * rad, 0}, math.Pi/4))}
-		return
+		return nil
 	}
 	city := outline(r, areaM2*float64(len(g.cfg.Districts)))
-	sites := make([]orb.Point, len(g.cfg.Districts))
+	positions := make([]orb.Point, len(g.cfg.Districts))
 	var mean orb.Point
 	for i, d := range g.cfg.Districts {
-		sites[i] = g.frame.local(d.Position)
-		mean = add(mean, scale(sites[i], 1/float64(len(sites))))
+		positions[i] = g.frame.local(d.Position)
+		mean = add(mean, scale(positions[i], 1/float64(len(positions))))
 	}
 	var spread float64
-	for i := range sites {
-		sites[i] = sub(sites[i], mean)
-		spread = math.Max(spread, math.Hypot(sites[i][0], sites[i][1]))
+	for i := range positions {
+		positions[i] = sub(positions[i], mean)
+		spread = math.Max(spread, math.Hypot(positions[i][0], positions[i][1]))
 	}
-	k := 0.6 * math.Sqrt(areaM2*float64(len(sites))/math.Pi) / spread
-	for i := range sites {
-		sites[i] = scale(sites[i], k)
-		for !city.inside(sites[i], 0) {
-			sites[i] = scale(sites[i], 0.9)
+	k := 0.6 * math.Sqrt(areaM2*float64(len(positions))/math.Pi) / math.Max(spread, 1)
+	_, cells, err := tessellate(city, 20, func() []orb.Point {
+		sites := make([]orb.Point, len(positions))
+		for i, p := range positions {
+			sites[i] = scale(p, k)
+			for !city.inside(sites[i], 0) {
+				sites[i] = scale(sites[i], 0.9)
+			}
+			// Real positions can coincide at this scale; a nudge keeps sites apart.
+			sites[i] = add(sites[i], orb.Point{uniform(r, -100, 100), uniform(r, -100, 100)})
 		}
-		// Real positions can coincide at this scale; a nudge keeps sites apart.
-		sites[i] = add(sites[i], orb.Point{uniform(r, -100, 100), uniform(r, -100, 100)})
+		return sites
+	})
+	if err != nil {
+		return fmt.Errorf("lay out the city: %w", err)
 	}
-	cells := relax(city, sites, 20)
 	for i, d := range g.cfg.Districts {
 		c := cells[i].centroid()
 		rad := math.Sqrt(cells[i].area() / math.Pi)
@@ -79,6 +85,7 @@ func (g *generator) layoutDistricts() {
 		}
 		g.districts = append(g.districts, g.newDistrict(d, cells[i], core))
 	}
+	return nil
 }
 
 func (g *generator) newDistrict(spec DistrictSpec, shape polygon, core orb.Point) *districtGen {
@@ -93,11 +100,14 @@ func (g *generator) newDistrict(spec DistrictSpec, shape polygon, core orb.Point
 
 // layoutStreets cuts a district into its streets and names them: streets
 // (街道) take the cells nearest the core, towns (镇) the outer ones.
-func (g *generator) layoutStreets(d *districtGen) {
+func (g *generator) layoutStreets(d *districtGen) error {
 	n := g.cfg.Streets
 	r := rngFor(g.cfg.Seed, d.spec.Code+"/streets")
-	sites := newSampler(r, d.shape).sites(n, nil)
-	cells := relax(d.shape, sites, 3)
+	smp := newSampler(r, d.shape)
+	_, cells, err := tessellate(d.shape, 3, func() []orb.Point { return smp.sites(n, nil) })
+	if err != nil {
+		return fmt.Errorf("streets of %s: %w", d.spec.Code, err)
+	}
 
 	names := make([]string, n)
 	copy(names, d.spec.Streets)
@@ -134,6 +144,7 @@ func (g *generator) layoutStreets(d *districtGen) {
 			angle: uniform(r, -math.Pi/4, math.Pi/4),
 		}
 	}
+	return nil
 }
 
 // orderBy returns the indexes of cells sorted by key, ties by index.
@@ -188,15 +199,19 @@ func (g *generator) layoutCommunities(d *districtGen, t *tracker) error {
 		r := rngFor(g.cfg.Seed, s.code+"/communities")
 		smp := newSampler(r, s.shape)
 		// Sites are denser where the land is urban.
-		sites := smp.sites(counts[i], func() orb.Point {
-			for {
-				q := smp.uniform()
-				if r.Float64()*1.25 < d.density(q) {
-					return q
+		_, cells, err := tessellate(s.shape, 2, func() []orb.Point {
+			return smp.sites(counts[i], func() orb.Point {
+				for {
+					q := smp.uniform()
+					if r.Float64()*1.25 < d.density(q) {
+						return q
+					}
 				}
-			}
+			})
 		})
-		cells := relax(s.shape, sites, 2)
+		if err != nil {
+			return fmt.Errorf("communities of %s: %w", s.code, err)
+		}
 		for k, ci := range readingOrder(cells) {
 			cell := cells[ci]
 			dens := d.density(cell.centroid())

@@ -2,6 +2,7 @@ package seed
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -72,6 +73,42 @@ func relax(parent polygon, sites []orb.Point, rounds int) []polygon {
 		cells = voronoi(parent, sites)
 	}
 	return cells
+}
+
+// minEdge is the shortest edge a tessellation may have, in metres. Shorter
+// edges come from nearly degenerate sites; files keep coordinates to about
+// a centimetre, where such an edge could collapse into a repeated point.
+const minEdge = 0.05
+
+// tessellate cuts parent into cells around the sites draw returns, relaxed
+// rounds times, drawing again while any cell comes out empty or with an
+// edge shorter than minEdge. It returns the final sites and their cells.
+func tessellate(parent polygon, rounds int, draw func() []orb.Point) ([]orb.Point, []polygon, error) {
+	const attempts = 50
+	for k := 0; k < attempts; k++ {
+		sites := draw()
+		cells := relax(parent, sites, rounds)
+		if wellFormed(cells) {
+			return sites, cells, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("%d attempts to cut %.0f m² into cells all left a sliver", attempts, parent.area())
+}
+
+// wellFormed reports whether every cell exists and has no edge shorter than
+// minEdge.
+func wellFormed(cells []polygon) bool {
+	for _, c := range cells {
+		if c == nil {
+			return false
+		}
+		for i := range c {
+			if dist(c[i], c[(i+1)%len(c)]) < minEdge {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // nearest is the index of the site nearest to p, the one whose Voronoi
