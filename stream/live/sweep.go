@@ -1,0 +1,58 @@
+package live
+
+// Sweep re-evaluates what depends on the clock alone: it marks orders
+// whose deadline has passed as overdue, moves silent workers to stale and
+// off-line and forgets them after ForgetAfter, and drops closed orders and
+// cleared alarms kept longer than KeepClosed. Each change is notified like
+// one made by an event (with Seq 0). Run calls it every SweepInterval;
+// callers driving the state with their own clock call it themselves.
+func (s *State) Sweep() {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	s.mu.Lock()
+	s.changes = s.changes[:0]
+	now := s.cfg.Clock()
+	for id, ent := range s.orders {
+		if ent.closed {
+			if now.Sub(ent.closedAt) > s.cfg.KeepClosed {
+				delete(s.orders, id)
+			}
+			continue
+		}
+		if old := ent.view; !old.Overdue && overdue(old, now) {
+			v := *old
+			v.Overdue = true
+			ent.view = &v
+			s.countOrder(old, -1)
+			s.countOrder(&v, 1)
+			s.emit(Change{Layer: Orders, Key: id, View: &v, Old: old})
+		}
+	}
+	for id, ent := range s.alarms {
+		if ent.cleared && now.Sub(ent.clearedAt) > s.cfg.KeepClosed {
+			delete(s.alarms, id)
+		}
+	}
+	for id, old := range s.workers {
+		status := s.status(now, old.Updated.Time)
+		if status == old.Status {
+			continue
+		}
+		v := *old
+		s.countWorker(old, -1)
+		if status == "" {
+			delete(s.workers, id)
+			s.points.Remove(id)
+			s.workerIx.remove(id, old.Location, &old.Area)
+			v.Status = WorkerOffline
+			s.emit(Change{Layer: Patrols, Key: id, Removed: true, View: &v, Old: old})
+			continue
+		}
+		v.Status = status
+		s.workers[id] = &v
+		s.countWorker(&v, 1)
+		s.emit(Change{Layer: Patrols, Key: id, View: &v, Old: old})
+	}
+	s.mu.Unlock()
+	s.notify()
+}
