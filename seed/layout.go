@@ -110,16 +110,16 @@ func (g *generator) layoutStreets(d *districtGen) error {
 	}
 
 	names := make([]string, n)
-	copy(names, d.spec.Streets)
-	for i := len(d.spec.Streets); i < n; i++ {
+	known := copy(names, d.spec.Streets)
+	for _, nm := range names[:known] {
+		d.names.used[nm] = true
+	}
+	for i := known; i < n; i++ {
 		suffix := "街道"
 		if i >= n*2/3 {
 			suffix = "镇"
 		}
 		names[i] = d.names.place(suffix)
-	}
-	for _, nm := range names {
-		d.names.used[nm] = true
 	}
 	isTown := func(i int) bool { return strings.HasSuffix(names[i], "镇") }
 	// Name order: streets before towns, each in list order.
