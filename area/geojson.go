@@ -110,14 +110,27 @@ func orientPolygon(p orb.Polygon) {
 	}
 }
 
-// WriteLayer writes areas as one GeoJSON FeatureCollection.
+// WriteLayer writes areas as one GeoJSON FeatureCollection, a feature at a
+// time, so a city's hundred thousand micro grids never sit in memory as one
+// document.
 func WriteLayer(w io.Writer, areas []*Area) error {
-	fc := geojson.NewFeatureCollection()
-	for _, a := range areas {
-		fc.Append(ToFeature(a))
+	if _, err := io.WriteString(w, `{"type":"FeatureCollection","features":[`); err != nil {
+		return err
 	}
-	enc := json.NewEncoder(w)
-	return enc.Encode(fc)
+	for i, a := range areas {
+		b, err := json.Marshal(ToFeature(a))
+		if err != nil {
+			return fmt.Errorf("encode %s %s: %w", a.Layer, a.Code, err)
+		}
+		if i > 0 {
+			b = append([]byte{',', '\n'}, b...)
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "]}\n")
+	return err
 }
 
 // ReadLayer reads a GeoJSON FeatureCollection of layer l.
