@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -21,6 +22,7 @@ type areaState struct {
 	index  *geo.Index
 	tiles  *tile.Renderer
 	layers layersDoc
+	labels []byte // GeoJSON of labelPoints
 }
 
 // layersDoc is the answer of GET /api/v1/layers: the tile layers with
@@ -43,7 +45,7 @@ type layerInfo struct {
 	Count   int        `json:"count"`
 }
 
-func newAreaState(a Areas) *areaState {
+func newAreaState(a Areas) (*areaState, error) {
 	set := a.Index.Areas()
 	doc := layersDoc{MinZoom: tile.MaxZoom, MaxZoom: tile.MaxZoom, Tiles: tilePath, Layers: []layerInfo{}}
 	for _, lr := range a.Tiles.Layers() {
@@ -69,7 +71,15 @@ func newAreaState(a Areas) *areaState {
 	doc.Bounds = [4]float64{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()}
 	c := b.Center()
 	doc.Center = [2]float64{c.Lon(), c.Lat()}
-	return &areaState{index: a.Index, tiles: a.Tiles, layers: doc}
+	labels, err := labelPoints(set)
+	if err != nil {
+		return nil, err
+	}
+	labelsJSON, err := labels.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("encode labels: %w", err)
+	}
+	return &areaState{index: a.Index, tiles: a.Tiles, layers: doc, labels: labelsJSON}, nil
 }
 
 // topAreas is the outermost layer that has areas: the district (or a

@@ -5,6 +5,10 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/geo/tile"
 )
@@ -42,5 +46,57 @@ func TestLayersDocument(t *testing.T) {
 		if got, ok := counts[l]; !ok || got != want {
 			t.Errorf("layer %s count = %d (listed %v), want %d", l, got, ok, want)
 		}
+	}
+}
+
+func TestLabelsArePointsInsideTheirAreas(t *testing.T) {
+	s := newTestServer(t, true)
+	rec := do(t, s, http.MethodGet, "/api/v1/labels", nil, nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d; body %s", rec.Code, rec.Body)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(rec.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := testAreas(t).Index.Areas()
+	seen := map[area.Layer]int{}
+	for _, f := range fc.Features {
+		l := area.Layer(f.Properties.MustString("layer"))
+		a, ok := set.Get(l, f.Properties.MustString("code"))
+		if !ok {
+			t.Errorf("label for unknown %s %v", l, f.Properties["code"])
+			continue
+		}
+		seen[l]++
+		p, ok := f.Geometry.(orb.Point)
+		if !ok || !planar.PolygonContains(a.Geometry.(orb.Polygon), p) {
+			t.Errorf("label %v of %s %s is not a point inside it", f.Geometry, l, a.Code)
+		}
+		if f.Properties.MustString("name") != a.Name {
+			t.Errorf("label of %s %s reads %v, want %q", l, a.Code, f.Properties["name"], a.Name)
+		}
+	}
+	if seen[area.Street] != 1 || seen[area.Community] != 1 || len(seen) != 2 {
+		t.Errorf("labels per layer = %v, want one street and one community", seen)
+	}
+}
+
+func TestPointOnSurfaceOfAConcaveShape(t *testing.T) {
+	// A U shape whose centroid lies in the gap between its arms.
+	u := orb.Polygon{{{0, 0}, {3, 0}, {3, 3}, {2, 3}, {2, 1}, {1, 1}, {1, 3}, {0, 3}, {0, 0}}}
+	if c, _ := planar.CentroidArea(u); planar.PolygonContains(u, c) {
+		t.Fatalf("test shape's centroid %v is inside it; the test would prove nothing", c)
+	}
+	p, err := pointOnSurface(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !planar.PolygonContains(u, p) {
+		t.Errorf("point %v is not inside the U", p)
+	}
+	two := orb.MultiPolygon{u, rect(10, 10, 11, 11)}
+	if p, err := pointOnSurface(two); err != nil || !planar.MultiPolygonContains(two, p) {
+		t.Errorf("multipolygon point %v (%v) is not inside it", p, err)
 	}
 }

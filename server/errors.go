@@ -68,7 +68,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	e := s.toAPIError(err, c)
-	if e.Status >= http.StatusInternalServerError {
+	// Answers the handlers chose (such as 503 while loading) are not failures
+	// of the server; anything else that reached here is.
+	var apiErr *Error
+	if !errors.As(err, &apiErr) && e.Status >= http.StatusInternalServerError {
 		s.log.ErrorContext(c.Request().Context(), "request failed",
 			"method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}

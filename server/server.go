@@ -86,6 +86,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Match(getHead, "/metrics", echo.WrapHandler(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
 	e.Match(getHead, "/tiles/:z/:x/:y", s.getTile)
 	e.Match(getHead, "/api/v1/layers", s.getLayers)
+	e.Match(getHead, "/api/v1/labels", s.getLabels)
 	e.Match(getHead, "/*", s.getStatic)
 	s.echo = e
 	return s, nil
@@ -93,9 +94,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 
 // SetAreas hands the server its indexed areas; from then on it is ready.
 // Calling it again swaps in a new index, e.g. after an import.
-func (s *Server) SetAreas(a Areas) {
-	s.areas.Store(newAreaState(a))
+func (s *Server) SetAreas(a Areas) error {
+	st, err := newAreaState(a)
+	if err != nil {
+		return fmt.Errorf("serve areas: %w", err)
+	}
+	s.areas.Store(st)
 	s.metrics.setAreas(a.Index.Areas())
+	return nil
 }
 
 // Handler is the server's HTTP handler, for tests and for embedding.

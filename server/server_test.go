@@ -62,7 +62,9 @@ func newTestServer(t *testing.T, loaded bool) *Server {
 		t.Fatal(err)
 	}
 	if loaded {
-		s.SetAreas(testAreas(t))
+		if err := s.SetAreas(testAreas(t)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return s
 }

@@ -46,8 +46,11 @@ export function fetchLayers(signal?: AbortSignal): Promise<LayersDoc> {
   return getJSON<LayersDoc>('/api/v1/layers', signal);
 }
 
-/** Turns the server's relative tile template into the absolute URL MapLibre's workers need. */
-export function tileURL(template: string): string {
+/** Path of the GeoJSON label points (one per street and community). */
+export const labelsPath = '/api/v1/labels';
+
+/** Turns a server path (or tile template) into the absolute URL MapLibre's workers need. */
+export function absoluteURL(path: string): string {
   // Not new URL(): it would percent-encode the {z}/{x}/{y} placeholders.
-  return template.startsWith('/') ? `${location.origin}${template}` : template;
+  return path.startsWith('/') ? `${location.origin}${path}` : path;
 }

@@ -9,8 +9,11 @@ import type {
 } from 'maplibre-gl';
 import * as palette from './palette';
 
-/** The id of the vector source every layer draws from. */
+/** The id of the vector source of the area tiles. */
 export const sourceId = 'areas';
+
+/** The id of the GeoJSON source of label points, one per street and community. */
+export const labelSourceId = 'labels';
 
 /** Zoom range at which the tiles carry a layer. */
 export interface ZoomRange {
@@ -32,7 +35,7 @@ function colourBy(
 // text-font is left at its default.
 const labelText: DataDrivenPropertyValueSpecification<string> = ['get', 'name'];
 
-function district(z: ZoomRange): LayerSpecification[] {
+function districtFill(z: ZoomRange): LayerSpecification[] {
   return [
     {
       id: 'district-fill',
@@ -42,6 +45,12 @@ function district(z: ZoomRange): LayerSpecification[] {
       minzoom: z.minzoom,
       paint: { 'fill-color': palette.district.fill, 'fill-opacity': 0.9 },
     },
+  ];
+}
+
+// The outline goes above the streets, whose outer edges it shares.
+function districtLine(z: ZoomRange): LayerSpecification[] {
+  return [
     {
       id: 'district-line',
       type: 'line',
@@ -174,12 +183,12 @@ function communityLabels(z: ZoomRange): LayerSpecification[] {
     {
       id: 'community-label',
       type: 'symbol',
-      source: sourceId,
-      'source-layer': 'community',
+      source: labelSourceId,
+      filter: ['==', ['get', 'layer'], 'community'],
       minzoom: Math.max(z.minzoom, 12.5),
       layout: {
         'text-field': labelText,
-        'text-size': ['interpolate', ['linear'], ['zoom'], 12.5, 12, 16, 16],
+        'text-size': ['interpolate', ['linear'], ['zoom'], 12.5, 13, 16, 18],
         'text-max-width': 8,
       },
       paint: {
@@ -196,8 +205,8 @@ function streetLabels(z: ZoomRange): LayerSpecification[] {
     {
       id: 'street-label',
       type: 'symbol',
-      source: sourceId,
-      'source-layer': 'street',
+      source: labelSourceId,
+      filter: ['==', ['get', 'layer'], 'street'],
       minzoom: z.minzoom,
       // Communities take over the labelling once they are legible.
       maxzoom: 13.5,
@@ -222,7 +231,7 @@ function streetLabels(z: ZoomRange): LayerSpecification[] {
  */
 export function mapLayers(ranges: Map<string, ZoomRange>): LayerSpecification[] {
   const build: [string, (z: ZoomRange) => LayerSpecification[]][] = [
-    ['district', district],
+    ['district', districtFill],
     ['compound', compound],
     ['grid_dedicated', dedicated],
     ['building', building],
@@ -230,6 +239,7 @@ export function mapLayers(ranges: Map<string, ZoomRange>): LayerSpecification[] 
     ['grid_general', (z) => gridLines(z, 'grid_general')],
     ['community', community],
     ['street', street],
+    ['district', districtLine],
     ['community', communityLabels],
     ['street', streetLabels],
   ];

@@ -24,6 +24,9 @@ export function createMap(container: HTMLElement, doc: LayersDoc): maplibregl.Ma
     bounds: [w, s, e, n],
     fitBoundsOptions: { padding: fitPadding },
     maxZoom: 20,
+    // The view is kept in the address (#zoom/lat/lon), so a view can be
+    // shared or reloaded; without one the map fits the district.
+    hash: true,
     localIdeographFontFamily: labelFonts,
     attributionControl: false,
     // A wall screen has no one to rotate it.

@@ -5,7 +5,7 @@ export const background = '#070d1a';
 
 export const district = { fill: '#0e1a30', line: '#38bdf8' };
 export const street = { line: '#5b8def', label: '#e6edf7' };
-export const community = { line: '#3b4f72', label: '#9fb3d1' };
+export const community = { line: '#3b4f72', label: '#b4c6e0' };
 export const gridGeneral = '#4b6386';
 export const gridMicro = '#2e3f5c';
 export const building = '#c3cfe2';
@@ -21,8 +21,8 @@ export const compoundTypes = [
 /** Dedicated grid kinds with their colours and names. */
 export const dedicatedKinds = [
   { value: 'school', label: '学校 school', colour: '#4ade80' },
-  { value: 'hospital', label: '医院 hospital', colour: '#f87171' },
-  { value: 'market', label: '市场 market', colour: '#fb923c' },
+  { value: 'hospital', label: '医院 hospital', colour: '#ef4444' },
+  { value: 'market', label: '市场 market', colour: '#f472b6' },
   { value: 'industrial_park', label: '园区 industrial park', colour: '#94a3b8' },
 ] as const;
 

@@ -1,11 +1,10 @@
-// The map style: one vector source on the server's tiles and the layers of
-// layers.ts over a plain background. No glyphs, sprites or basemap: the page
+// The map style: a vector source on the server's tiles, a GeoJSON source of
+// label points, and the layers of layers.ts over a plain background. No glyphs, sprites or basemap: the page
 // must work with no network but the server's own.
 
 import type { StyleSpecification } from 'maplibre-gl';
-import type { LayersDoc } from '../api';
-import { tileURL } from '../api';
-import { mapLayers, sourceId, type ZoomRange } from './layers';
+import { absoluteURL, labelsPath, type LayersDoc } from '../api';
+import { labelSourceId, mapLayers, sourceId, type ZoomRange } from './layers';
 import * as palette from './palette';
 
 /** Builds the style for the tile layers and zoom ranges the server publishes. */
@@ -21,11 +20,18 @@ export function buildStyle(doc: LayersDoc): StyleSpecification {
     sources: {
       [sourceId]: {
         type: 'vector',
-        tiles: [tileURL(doc.tiles)],
+        tiles: [absoluteURL(doc.tiles)],
         minzoom: doc.minzoom,
         maxzoom: doc.maxzoom,
         bounds: doc.bounds,
         // Feature ids are the area codes, so live data can join to cells.
+        promoteId: 'code',
+      },
+      // One point per street and community, so a name is written once
+      // rather than in every tile its area spans.
+      [labelSourceId]: {
+        type: 'geojson',
+        data: absoluteURL(labelsPath),
         promoteId: 'code',
       },
     },

@@ -1,0 +1,86 @@
+# Gridpulse: `make run` builds everything, seeds the district if absent and
+# serves it; `make test` runs every test. Both install what is missing:
+# Go modules, the frontend's npm packages and, for the browser test when
+# run as root on Debian/Ubuntu, Chromium and a CJK font.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+ADDR ?= 127.0.0.1:8080
+DATA ?= data
+PRESET ?= shuangliu
+CHROMIUM_PATH ?= /usr/bin/chromium
+GO_TEST_FLAGS ?= -timeout 15m
+BENCH_FLAGS ?= -benchtime 1s -count 1
+
+BIN := bin/gridpulse
+FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+FRONTEND_DIST := frontend/dist/index.html
+FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
+
+export CHROMIUM_PATH
+
+.PHONY: help run build frontend test test-go test-node bench browser-deps go-deps clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: build ## build, seed $(DATA)/areas with the $(PRESET) preset if empty, serve on $(ADDR)
+	@if ! compgen -G '$(DATA)/areas/*.geojson' >/dev/null; then \
+		echo "seeding $(DATA)/areas with the $(PRESET) preset"; \
+		$(BIN) seed --preset $(PRESET) --out $(DATA)/areas; \
+	fi
+	$(BIN) serve --addr $(ADDR) --data $(DATA)
+
+build: $(FRONTEND_DIST) go-deps ## build the frontend and bin/gridpulse
+	go build -o $(BIN) ./cmd/gridpulse
+
+frontend: $(FRONTEND_DIST) ## build the frontend into frontend/dist
+
+# npm ci writes node_modules/.package-lock.json, so it reruns only when the
+# lock file changes.
+$(FRONTEND_DEPS): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+# go:embed needs frontend/dist before any Go package that embeds it builds.
+$(FRONTEND_DIST): $(FRONTEND_DEPS) $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+go-deps:
+	go mod download
+
+test: test-go test-node ## every test: go vet and the Go tests, then the node tests
+
+test-go: build ## go vet and the Go tests
+	go vet ./...
+	go test $(GO_TEST_FLAGS) ./...
+
+# The node tests run against the built binary and freshly seeded presets.
+test-node: browser-deps build ## the GeoJSON validator and browser tests
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(BIN) seed --preset tiny --out "$$tmp/tiny/areas" >/dev/null; \
+	$(BIN) seed --preset shuangliu --out "$$tmp/shuangliu/areas" >/dev/null; \
+	cd frontend && GRIDPULSE_BIN="$(CURDIR)/$(BIN)" GRIDPULSE_TEST_TINY="$$tmp/tiny" \
+		GRIDPULSE_TEST_SHUANGLIU="$$tmp/shuangliu" node --test --test-reporter=tap tests/
+
+# Chromium and a CJK font for the browser test; installed with apt when
+# run as root and missing.
+browser-deps:
+	@if [ -x '$(CHROMIUM_PATH)' ] && fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and fonts-wqy-microhei"; \
+		apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	else \
+		echo "the browser test needs $(CHROMIUM_PATH) and a CJK font: apt-get install chromium fonts-wqy-microhei (as root)" >&2; \
+		exit 1; \
+	fi
+
+bench: $(FRONTEND_DIST) ## the Go benchmarks of geo, geo/tile and seed
+	go test -run '^$$' -bench . -benchmem $(BENCH_FLAGS) ./geo/... ./seed/...
+
+clean: ## remove build output (not the data directory)
+	rm -rf bin build frontend/dist

@@ -1,0 +1,126 @@
+// The page draws the district: headless Chromium (Debian's, driven by
+// playwright-core) opens the map served by `gridpulse serve` on the tiny
+// preset at 1920x1080, waits for the first idle, and checks what MapLibre
+// rendered.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { repoRoot, tinyDataDir } from './seeded.mjs';
+import { startServer } from './serve.mjs';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--no-sandbox',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
+const screenshot = path.join(repoRoot, 'build', 'screenshots', 'map-1080p.png');
+
+let server;
+let browser;
+let page;
+let layersDoc;
+const consoleErrors = [];
+const foreignRequests = [];
+const failedRequests = [];
+
+before(async () => {
+  server = await startServer(tinyDataDir());
+  layersDoc = await (await fetch(`${server.base}/api/v1/layers`)).json();
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith(server.base) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) {
+      foreignRequests.push(r.url());
+    }
+  });
+  page.on('requestfailed', (r) => failedRequests.push(`${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(server.base, { waitUntil: 'load' });
+  // Software WebGL is slow: wait for the map's first idle, not a fixed time.
+  await page.waitForFunction(() => document.body.dataset.mapIdle === '1', null, { timeout: 120_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    const code = await server.stop();
+    // A clean stop on SIGTERM is part of what serve promises.
+    assert.equal(code, 0, `gridpulse serve exited with ${code} on SIGTERM`);
+  }
+});
+
+/** Distinct ids and a few properties of what a style layer has drawn. */
+function rendered(layerId) {
+  return page.evaluate((id) => {
+    const map = window.__gridpulse.map;
+    const byId = new Map();
+    // Features cut at tile edges come once per tile: dedupe by id.
+    for (const f of map.queryRenderedFeatures({ layers: [id] })) {
+      byId.set(String(f.id), { code: f.properties.code, name: f.properties.name, type: f.properties.type, geometry: f.geometry.type });
+    }
+    return [...byId.entries()];
+  }, layerId);
+}
+
+function count(layer) {
+  return layersDoc.layers.find((l) => l.layer === layer)?.count ?? 0;
+}
+
+test('the map is fitted to the district', async () => {
+  const view = await page.evaluate(() => {
+    const map = window.__gridpulse.map;
+    const b = map.getBounds();
+    return { zoom: map.getZoom(), west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() };
+  });
+  const [w, s, e, n] = layersDoc.bounds;
+  assert.ok(view.west <= w && view.south <= s && view.east >= e && view.north >= n, `view ${JSON.stringify(view)} does not hold the district ${layersDoc.bounds}`);
+  // Fitted, not the whole world: the district fills a good part of the screen.
+  assert.ok((e - w) / (view.east - view.west) > 0.3, `district is a speck in view ${JSON.stringify(view)}`);
+});
+
+test('every street and community is drawn once, with its code as id', async () => {
+  for (const [layerId, layer] of [
+    ['street-line', 'street'],
+    ['community-line', 'community'],
+  ]) {
+    const features = await rendered(layerId);
+    assert.equal(features.length, count(layer), `${layerId}: ${features.length} distinct features, the district has ${count(layer)}`);
+    for (const [id, f] of features) {
+      assert.equal(id, f.code, `${layerId}: feature id ${id} is not its code ${f.code}`);
+      assert.ok(f.name, `${layerId}: ${id} has no name`);
+      assert.match(f.geometry, /Polygon/);
+    }
+  }
+});
+
+test('compounds are drawn coloured by type', async () => {
+  const compounds = await rendered('compound-fill');
+  assert.ok(compounds.length > 0, 'no compound drawn');
+  assert.ok(compounds.length <= count('compound'));
+  const types = new Set(compounds.map(([, f]) => f.type));
+  for (const t of types) assert.ok(['commercial', 'resettlement', 'old'].includes(t), `unknown compound type ${t}`);
+});
+
+test('street names are written from local fonts', async () => {
+  const labels = await rendered('street-label');
+  assert.ok(labels.length > 0, 'no street label placed');
+  assert.ok(labels.every(([, f]) => /\p{Script=Han}/u.test(f.name)), 'street labels are not Chinese names');
+});
+
+test('the page loads nothing from outside and logs no errors', async () => {
+  mkdirSync(path.dirname(screenshot), { recursive: true });
+  await page.screenshot({ path: screenshot });
+  assert.deepEqual(foreignRequests, [], 'requests left the server');
+  assert.deepEqual(failedRequests, [], 'requests failed');
+  assert.deepEqual(consoleErrors, [], 'console errors');
+});
