@@ -87,6 +87,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Match(getHead, "/tiles/:z/:x/:y", s.getTile)
 	e.Match(getHead, "/api/v1/layers", s.getLayers)
 	e.Match(getHead, "/api/v1/labels", s.getLabels)
+	e.Match(getHead, "/api/v1/locate", s.getLocate)
 	e.Match(getHead, "/*", s.getStatic)
 	s.echo = e
 	return s, nil
