@@ -17,34 +17,40 @@ type Index struct {
 	set    *area.Set
 	layers map[area.Layer]*layerIndex
 	chain  [chainLen]*layerIndex // the layers of a Chain, in its field order
+	mosaic mosaic
 }
 
 // layerIndex is one layer: an R-tree of bounding boxes for area queries,
 // and prepared polygons in a bucket grid for point location.
 type layerIndex struct {
 	tree    rtree.RTreeG[*area.Area]
-	shapes  []shape
+	areas   []*area.Area // the set's own slice, in the set's order
+	shapes  []shape      // shapes[i] is areas[i]
 	buckets buckets
+	slot    int // the layer's place in a Chain and in mosaic entries, or -1
 }
 
 // NewIndex indexes every area of set. The set must not change afterwards.
 func NewIndex(set *area.Set) *Index {
 	ix := &Index{set: set, layers: map[area.Layer]*layerIndex{}}
+	var sc scratch
 	for _, l := range area.Layers {
-		li := &layerIndex{}
 		areas := set.Layer(l)
+		li := &layerIndex{areas: areas, slot: -1}
 		li.shapes = make([]shape, len(areas))
 		for i, a := range areas {
-			li.shapes[i] = newShape(a)
+			li.shapes[i] = newShape(a, &sc, minRasterEdges)
 			b := a.Bound()
 			li.tree.Insert([2]float64(b.Min), [2]float64(b.Max), a)
 		}
-		li.buckets = newBuckets(li.shapes)
+		li.buckets = newBuckets(li.shapes, &sc)
 		ix.layers[l] = li
 	}
 	for i, l := range chainLayers {
 		ix.chain[i] = ix.layers[l]
+		ix.chain[i].slot = i
 	}
+	ix.mosaic = newMosaic(ix.chain, &sc)
 	return ix
 }
 
@@ -70,16 +76,19 @@ func (ix *Index) LocateIn(l area.Layer, p orb.Point) *area.Area {
 	if !ok {
 		return nil
 	}
+	// The layer's own buckets, not the mosaic: for one layer they are
+	// smaller, so more of them stays in the caches.
 	return li.locate(p[0], p[1])
 }
 
-// locate returns the first area of the layer, in the set's order, that
-// holds (x, y).
-func (li *layerIndex) locate(x, y float64) *area.Area {
-	for _, i := range li.buckets.at(x, y) {
-		if s := &li.shapes[i]; s.contains(x, y) {
-			return s.area
-		}
+// resolve turns the layer's slot in a mosaic entry into the area
+// holding (x, y).
+func (li *layerIndex) resolve(slot int32, x, y float64) *area.Area {
+	switch {
+	case slot >= 0:
+		return li.areas[slot]
+	case slot == slotSearch:
+		return li.locate(x, y)
 	}
 	return nil
 }

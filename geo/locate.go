@@ -19,13 +19,19 @@ var chainLayers = [...]area.Layer{
 const chainLen = len(chainLayers)
 
 // Locate finds the whole chain of areas holding the WGS-84 point (lon,
-// lat). Each layer is searched on its own, so the chain is right even
+// lat). Each layer is answered on its own, so the chain is right even
 // where a child area pokes out of its parent; where areas of one layer
 // overlap, the first in the set's order wins. It does not allocate.
 func (ix *Index) Locate(lon, lat float64) Chain {
 	var found [chainLen]*area.Area
-	for i, li := range ix.chain {
-		found[i] = li.locate(lon, lat)
+	if e := ix.mosaic.at(lon, lat); e != nil {
+		for i, li := range ix.chain {
+			found[i] = li.resolve(e[i], lon, lat)
+		}
+	} else {
+		for i, li := range ix.chain {
+			found[i] = li.locate(lon, lat)
+		}
 	}
 	return Chain{
 		Street: found[0], Community: found[1], Compound: found[2], Building: found[3],

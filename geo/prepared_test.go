@@ -66,9 +66,11 @@ func TestShapeContains(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newShape(&area.Area{Geometry: tt.geom})
-			if got := s.contains(tt.p[0], tt.p[1]); got != tt.want {
-				t.Errorf("contains(%v) = %v, want %v", tt.p, got, tt.want)
+			for _, m := range testModes {
+				s := newShape(&area.Area{Geometry: tt.geom}, &scratch{}, m.rasterFrom)
+				if got := s.contains(tt.p[0], tt.p[1]); got != tt.want {
+					t.Errorf("%s: contains(%v) = %v, want %v", m.name, tt.p, got, tt.want)
+				}
 			}
 			// orb/planar panics on an empty polygon and has no rule for NaN.
 			if !math.IsNaN(tt.p[0]) && !isEmpty(tt.geom) {
@@ -78,6 +80,16 @@ func TestShapeContains(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testModes are the two ways a polygon is tested: every polygon walks its
+// edges, or every polygon with an edge gets a raster.
+var testModes = []struct {
+	name       string
+	rasterFrom int
+}{
+	{"edge walk", math.MaxInt},
+	{"raster", 1},
 }
 
 func isEmpty(g orb.Geometry) bool {
@@ -102,6 +114,7 @@ func orbContains(g orb.Geometry, p orb.Point) bool {
 // rules and all.
 func TestShapeAgreesWithPlanar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	var sc scratch // shared, as NewIndex shares it
 	ring := func(n int) orb.Ring {
 		r := make(orb.Ring, 0, n+1)
 		for range n {
@@ -119,11 +132,13 @@ func TestShapeAgreesWithPlanar(t *testing.T) {
 		default:
 			g = orb.MultiPolygon{{ring(3 + rng.IntN(20))}, {ring(3 + rng.IntN(20)), ring(4)}}
 		}
-		s := newShape(&area.Area{Geometry: g})
-		for range 500 {
-			p := orb.Point{float64(rng.IntN(86))/2 - 1, float64(rng.IntN(86))/2 - 1}
-			if got, want := s.contains(p[0], p[1]), orbContains(g, p); got != want {
-				t.Fatalf("geometry %d %v: contains(%v) = %v, orb/planar says %v", i, g, p, got, want)
+		for _, m := range testModes {
+			s := newShape(&area.Area{Geometry: g}, &sc, m.rasterFrom)
+			for range 500 {
+				p := orb.Point{float64(rng.IntN(86))/2 - 1, float64(rng.IntN(86))/2 - 1}
+				if got, want := s.contains(p[0], p[1]), orbContains(g, p); got != want {
+					t.Fatalf("%s, geometry %d %v: contains(%v) = %v, orb/planar says %v", m.name, i, g, p, got, want)
+				}
 			}
 		}
 	}
@@ -140,17 +155,19 @@ func TestShapeAgreesWithPlanarInDegrees(t *testing.T) {
 		if i%2 == 0 {
 			poly = append(poly, star(rng, c, 0.0005, 3+rng.IntN(10), false))
 		}
-		s := newShape(&area.Area{Geometry: poly})
 		b := poly.Bound().Pad(0.0005)
-		for range 2000 {
-			p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
-			if got, want := s.contains(p[0], p[1]), planar.PolygonContains(poly, p); got != want {
-				t.Fatalf("polygon %d: contains(%v) = %v, orb/planar says %v", i, p, got, want)
+		for _, m := range testModes {
+			s := newShape(&area.Area{Geometry: poly}, &scratch{}, m.rasterFrom)
+			for range 2000 {
+				p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+				if got, want := s.contains(p[0], p[1]), planar.PolygonContains(poly, p); got != want {
+					t.Fatalf("%s, polygon %d: contains(%v) = %v, orb/planar says %v", m.name, i, p, got, want)
+				}
 			}
-		}
-		for _, p := range outer { // vertices are on the boundary, so inside
-			if !s.contains(p[0], p[1]) {
-				t.Fatalf("polygon %d: vertex %v not contained", i, p)
+			for _, p := range outer { // vertices are on the boundary, so inside
+				if !s.contains(p[0], p[1]) {
+					t.Fatalf("%s, polygon %d: vertex %v not contained", m.name, i, p)
+				}
 			}
 		}
 	}
