@@ -120,8 +120,8 @@ func marginFor(coords ...float64) float64 {
 // more than the results.
 type scratch struct {
 	ids   []uint32 // edge ids by dense edge number
-	pairs []uint64    // cell << 32 | dense edge number, for every cell an edge meets
-	start []int       // the edges meeting cell c are items[start[c]:start[c+1]]
+	pairs []uint64 // cell << 32 | dense edge number, for every cell an edge meets
+	start []int    // the edges meeting cell c are items[start[c]:start[c+1]]
 	items []uint32
 	seen  []int   // the run that last took each edge
 	kind  []uint8 // kindOutside, kindInside or kindBoundary for each cell
