@@ -1,0 +1,67 @@
+package hub
+
+import (
+	"github.com/gridpulse/gridpulse/stream/live"
+)
+
+// onChange fans one change of the live state out to the subscriptions it
+// concerns. It runs on the state's applying goroutine, in change order,
+// and never waits for a client: it only appends to bounded queues.
+func (h *Hub) onChange(lc live.Change) {
+	if lc.Layer == live.Patrols {
+		h.fanOutPatrol(lc)
+		return
+	}
+	ch, err := newChange(lc)
+	if err != nil {
+		h.cfg.Logger.Error("hub: cannot encode a change", "layer", lc.Layer, "key", lc.Key, "err", err)
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.advance(lc)
+	h.ring.push(ch)
+	h.subs.candidates(lc.Version, places(lc), func(s *subscription) {
+		if lc.Version <= s.fromVersion {
+			return // already in its snapshot
+		}
+		if kind, ok := deliver(&s.q, ch); ok {
+			s.conn.push(item{kind: kind, sub: s, c: ch})
+		}
+	})
+}
+
+func (h *Hub) fanOutPatrol(lc live.Change) {
+	w := &worker{view: lc.View.(*live.Worker)}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.advance(lc)
+	h.subs.candidates(lc.Version, places(lc), func(s *subscription) {
+		if lc.Version <= s.fromVersion {
+			return
+		}
+		switch {
+		case !lc.Removed && s.q.Match(lc.View):
+			s.conn.addPatrol(s, lc.Key, w)
+		case lc.Old != nil && s.q.Match(lc.Old):
+			s.conn.addPatrol(s, lc.Key, nil)
+		}
+	})
+}
+
+func (h *Hub) advance(lc live.Change) {
+	h.lastVersion = lc.Version
+	if lc.Seq > 0 {
+		h.lastSeq = lc.Seq
+	}
+}
+
+// places are where a change's new and old views are, the old one left out
+// when it is the same place.
+func places(lc live.Change) [2]place {
+	p := [2]place{placeOf(lc.View), placeOf(lc.Old)}
+	if p[1].chain != nil && p[1].pos == p[0].pos && *p[1].chain == *p[0].chain {
+		p[1] = place{}
+	}
+	return p
+}

@@ -1,0 +1,196 @@
+package hub
+
+import (
+	"encoding/json"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/stream/live"
+)
+
+// Server messages are written by hand where they are sent often (deltas,
+// patrol batches) so that the part shared by every receiver is encoded
+// once, and with encoding/json where they are rare (snapshots, errors).
+
+// change is an order or alarm change made ready for every subscription:
+// the tail of its delta message encoded once, and what is needed to
+// filter it again for a resume.
+type change struct {
+	live.Change
+	// body is the delta's shared tail after the per-subscription head:
+	// `"layer":…,"key":…,"removed":false,"data":{…}}`; removal is the same
+	// with "removed":true and no data, sent when the thing left the state
+	// or left a subscription's selection.
+	body    []byte
+	removal []byte
+}
+
+func newChange(c live.Change) (*change, error) {
+	key, err := json.Marshal(c.Key)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, 0, 64)
+	head = append(head, `"layer":"`...)
+	head = append(head, c.Layer...)
+	head = append(head, `","key":`...)
+	head = append(head, key...)
+	ch := &change{Change: c}
+	ch.removal = append(append([]byte(nil), head...), `,"removed":true}`...)
+	if !c.Removed {
+		data, err := json.Marshal(c.View)
+		if err != nil {
+			return nil, err
+		}
+		ch.body = append(append(head, `,"removed":false,"data":`...), data...)
+		ch.body = append(ch.body, '}')
+	}
+	return ch, nil
+}
+
+// derived tells a change made by the clock (an order became overdue):
+// its delta has no sequence number.
+func (c *change) derived() bool { return c.Seq == 0 }
+
+// appendDelta writes one delta for subscription id: the head with the
+// sequence numbers (none for a derived change), then the shared tail.
+func appendDelta(dst []byte, id string, c *change, prev uint64, removal bool) []byte {
+	dst = append(dst, `{"op":"delta","sub":"`...)
+	dst = append(dst, id...)
+	dst = append(dst, `",`...)
+	if !c.derived() {
+		dst = append(dst, `"seq":`...)
+		dst = strconv.AppendUint(dst, c.Seq, 10)
+		dst = append(dst, `,"prev":`...)
+		dst = strconv.AppendUint(dst, prev, 10)
+		dst = append(dst, ',')
+	}
+	if removal {
+		return append(dst, c.removal...)
+	}
+	return append(dst, c.body...)
+}
+
+// worker is a worker's view shared by every subscription it goes to,
+// encoded the first time one of them needs it; most positions are
+// overtaken by the next before a flush and never encoded.
+type worker struct {
+	view *live.Worker
+	once sync.Once
+	json []byte
+}
+
+func (w *worker) bytes() []byte {
+	w.once.Do(func() {
+		// A view of plain fields always encodes.
+		w.json, _ = json.Marshal(w.view)
+	})
+	return w.json
+}
+
+// appendPatrols writes a patrol batch: the latest position of each worker
+// that changed in the subscription's selection, and the ids of those that
+// left it.
+func appendPatrols(dst []byte, id string, at time.Time, workers map[string]*worker) []byte {
+	dst = append(dst, `{"op":"patrols","sub":"`...)
+	dst = append(dst, id...)
+	dst = append(dst, `","at":`...)
+	t, _ := event.Time{Time: at}.MarshalJSON() // a time always encodes
+	dst = append(dst, t...)
+	dst = append(dst, `,"workers":[`...)
+	n := 0
+	for _, w := range workers {
+		if w != nil {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, w.bytes()...)
+			n++
+		}
+	}
+	dst = append(dst, `],"gone":[`...)
+	n = 0
+	for key, w := range workers {
+		if w == nil {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			dst = strconv.AppendQuote(dst, key)
+			n++
+		}
+	}
+	return append(dst, "]}"...)
+}
+
+// snapshotMsg is the snapshot message; a layer the subscription did not
+// ask for is left out, an asked-for empty one is [].
+type snapshotMsg struct {
+	Op      string          `json:"op"`
+	Sub     string          `json:"sub"`
+	Seq     uint64          `json:"seq"`
+	Orders  *[]*live.Order  `json:"orders,omitempty"`
+	Alarms  *[]*live.Alarm  `json:"alarms,omitempty"`
+	Patrols *[]*live.Worker `json:"patrols,omitempty"`
+}
+
+func encodeSnapshot(id string, layers live.LayerSet, s *live.Snapshot) ([]byte, error) {
+	m := snapshotMsg{Op: "snapshot", Sub: id, Seq: s.Seq}
+	if layers.Has(live.Orders) {
+		m.Orders = nonNil(s.Orders)
+	}
+	if layers.Has(live.Alarms) {
+		m.Alarms = nonNil(s.Alarms)
+	}
+	if layers.Has(live.Patrols) {
+		m.Patrols = nonNil(s.Patrols)
+	}
+	return json.Marshal(m)
+}
+
+// patrolsFullMsg replaces a client's set of workers for a subscription;
+// it follows a resume, since patrol positions are not kept for replay.
+type patrolsFullMsg struct {
+	Op      string         `json:"op"`
+	Sub     string         `json:"sub"`
+	At      event.Time     `json:"at"`
+	Full    bool           `json:"full"`
+	Workers []*live.Worker `json:"workers"`
+	Gone    []string       `json:"gone"`
+}
+
+func nonNil[T any](s []T) *[]T {
+	if s == nil {
+		s = []T{}
+	}
+	return &s
+}
+
+// control messages, encoded with encoding/json.
+type (
+	pongMsg struct {
+		Op string `json:"op"`
+	}
+	subMsg struct {
+		Op  string `json:"op"`
+		Sub string `json:"sub"`
+	}
+	resyncMsg struct {
+		Op     string `json:"op"`
+		Sub    string `json:"sub"`
+		Reason string `json:"reason"`
+	}
+	resumedMsg struct {
+		Op  string `json:"op"`
+		Sub string `json:"sub"`
+		Seq uint64 `json:"seq"`
+	}
+)
+
+// controlJSON encodes one of the plain structs above, which always
+// encode.
+func controlJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
