@@ -55,4 +55,3 @@ func (h *Hub) Collectors() []prometheus.Collector {
 	m := h.metrics
 	return []prometheus.Collector{m.conns, m.subs, m.sentVec, m.resyncs, m.drops, m.resumes, m.closes}
 }
-
