@@ -31,7 +31,7 @@ const (
 
 // bucketsPerShape sets the grid's size: with 8 cells per area a cell of a
 // tiling layer meets one or two areas.
-var bucketsPerShape = 8
+const bucketsPerShape = 8
 
 // maxBuckets bounds the grid's memory for very large layers.
 const maxBuckets = 1 << 24

@@ -122,8 +122,8 @@ func TestLocateAgreesWithBruteForce(t *testing.T) {
 		points int
 		long   bool
 	}{
-		{"tiny", tiny, 20000, false},
-		{"shuangliu", shuangliu, 4000, true},
+		{"tiny", tiny, 30000, false},
+		{"shuangliu", shuangliu, 4500, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,27 +134,37 @@ func TestLocateAgreesWithBruteForce(t *testing.T) {
 			ix := NewIndex(set)
 			// Every area's box, as planar.PolygonContains would compute it
 			// on each call; testing it first only saves time.
-			bounds := map[*area.Area]orb.Bound{}
+			bounds := map[area.Layer][]orb.Bound{}
 			for _, l := range chainLayers {
 				for _, a := range set.Layer(l) {
-					bounds[a] = a.Bound()
+					bounds[l] = append(bounds[l], a.Bound())
 				}
 			}
 			rng := rand.New(rand.NewPCG(13, 14))
 			b := districtBound(set).Pad(0.002) // a margin outside the district too
 			compounds := set.Layer(area.Compound)
+			var all []*area.Area
+			for _, l := range chainLayers {
+				all = append(all, set.Layer(l)...)
+			}
 			for i := range tt.points {
-				// Half the points fall in compounds' boxes, so that
-				// buildings and compound edges are met often.
-				p := uniformIn(rng, b)
-				if i%2 == 1 {
+				// A third of the points fall in compounds' boxes, so that
+				// buildings and compound edges are met often, and a third
+				// are areas' corners, on the outlines of one or more areas.
+				var p orb.Point
+				switch i % 3 {
+				case 0:
+					p = uniformIn(rng, b)
+				case 1:
 					p = uniformIn(rng, compounds[rng.IntN(len(compounds))].Bound())
+				default:
+					p = corner(rng, all[rng.IntN(len(all))])
 				}
 				got := ix.Locate(p[0], p[1]).areas()
 				for i, l := range chainLayers {
 					var want *area.Area
-					for _, a := range set.Layer(l) {
-						if bounds[a].Contains(p) && contains(a.Geometry, p) {
+					for k, a := range set.Layer(l) {
+						if bounds[l][k].Contains(p) && contains(a.Geometry, p) {
 							want = a
 							break
 						}
@@ -162,10 +172,28 @@ func TestLocateAgreesWithBruteForce(t *testing.T) {
 					if got[i] != want {
 						t.Fatalf("point %v, layer %s: Locate gave %v, brute force %v", p, l, code(got[i]), code(want))
 					}
+					if in := ix.LocateIn(l, p); in != want {
+						t.Fatalf("point %v, layer %s: LocateIn gave %v, brute force %v", p, l, code(in), code(want))
+					}
 				}
 			}
 		})
 	}
+}
+
+// corner is one of a's vertices, chosen at random.
+func corner(rng *rand.Rand, a *area.Area) orb.Point {
+	var rings []orb.Ring
+	switch g := a.Geometry.(type) {
+	case orb.Polygon:
+		rings = g
+	case orb.MultiPolygon:
+		for _, p := range g {
+			rings = append(rings, p...)
+		}
+	}
+	r := rings[rng.IntN(len(rings))]
+	return r[rng.IntN(len(r))]
 }
 
 func code(a *area.Area) string {

@@ -1,10 +1,20 @@
 // Package geo answers spatial questions about the areas of a district:
 // which areas hold a point, which lie in a viewport, which moving points are
-// nearest. Every layer is kept in its own R-tree (tidwall/rtree) for area
-// queries, and in a bucket grid of prepared polygons for point location.
+// nearest.
+//
+// Every layer is kept in its own R-tree (tidwall/rtree) for area queries
+// (Search, Within). Point location (Locate, LocateIn) is exact, with the
+// rules of orb/planar, and is served by grids instead: a mosaic over the
+// whole district that answers most points of a Locate in two memory reads
+// (mosaic.go), a bucket grid per layer for the rest and for LocateIn
+// (buckets.go), and the polygons themselves, copied into one block each
+// (prepared.go). Moving points (patrol workers) are in Points.
 package geo
 
 import (
+	"runtime"
+	"sync"
+
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
 
@@ -21,7 +31,7 @@ type Index struct {
 }
 
 // layerIndex is one layer: an R-tree of bounding boxes for area queries,
-// and prepared polygons in a bucket grid for point location.
+// and its prepared polygons in a bucket grid for point location.
 type layerIndex struct {
 	tree    rtree.RTreeG[*area.Area]
 	areas   []*area.Area // the set's own slice, in the set's order
@@ -31,27 +41,53 @@ type layerIndex struct {
 }
 
 // NewIndex indexes every area of set. The set must not change afterwards.
+// Layers are indexed in parallel, on as many cores as GOMAXPROCS allows.
 func NewIndex(set *area.Set) *Index {
 	ix := &Index{set: set, layers: map[area.Layer]*layerIndex{}}
-	var sc scratch
-	for _, l := range area.Layers {
-		areas := set.Layer(l)
-		li := &layerIndex{areas: areas, slot: -1}
-		li.shapes = make([]shape, len(areas))
-		for i, a := range areas {
-			li.shapes[i] = newShape(a, &sc, minRasterEdges)
-			b := a.Bound()
-			li.tree.Insert([2]float64(b.Min), [2]float64(b.Max), a)
-		}
-		li.buckets = newBuckets(li.shapes, &sc)
-		ix.layers[l] = li
+	lis := make([]*layerIndex, len(area.Layers))
+	parallel(len(area.Layers), func(i int, sc *scratch) {
+		lis[i] = newLayerIndex(set.Layer(area.Layers[i]), sc)
+	})
+	for i, l := range area.Layers {
+		ix.layers[l] = lis[i]
 	}
 	for i, l := range chainLayers {
 		ix.chain[i] = ix.layers[l]
 		ix.chain[i].slot = i
 	}
-	ix.mosaic = newMosaic(ix.chain, &sc)
+	ix.mosaic = newMosaic(ix.chain)
 	return ix
+}
+
+func newLayerIndex(areas []*area.Area, sc *scratch) *layerIndex {
+	li := &layerIndex{areas: areas, slot: -1, shapes: make([]shape, len(areas))}
+	for i, a := range areas {
+		li.shapes[i] = newShape(a, sc, minRasterEdges)
+		b := a.Bound()
+		li.tree.Insert([2]float64(b.Min), [2]float64(b.Max), a)
+	}
+	li.buckets = newBuckets(li.shapes, sc)
+	return li
+}
+
+// parallel runs do(0) … do(n-1) on up to GOMAXPROCS goroutines, each with
+// its own scratch space, and waits for them.
+func parallel(n int, do func(i int, sc *scratch)) {
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			var sc scratch
+			for i := range next {
+				do(i, &sc)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Areas is the set the index was built from.

@@ -1,6 +1,9 @@
 package geo
 
-import "math"
+import (
+	"math"
+	"runtime"
+)
 
 // mosaic is one fine grid over the whole district that answers most of a
 // Locate by itself. Each cell names an entry; an entry gives, for every
@@ -16,8 +19,8 @@ import "math"
 // per layer; walking down the hierarchy is no better, as each level's
 // lookup depends on the last. The mosaic needs two, the cell and then its
 // entry, and neighbouring cells share entries, so a district's tens of
-// thousands of entries stay small. With cells of about 18 m at
-// Shuangliu's scale, four points in five need nothing more, and the rest
+// thousands of entries stay small. With cells of about 20 m at
+// Shuangliu's scale, three points in four need nothing more, and the rest
 // search one or two layers. Giving split cells their own candidate lists
 // in the entry was tried: it triples the entries and makes the common case
 // slower than the searches it saves.
@@ -41,15 +44,16 @@ const (
 var noneEntry = [chainLen]int32{slotNone, slotNone, slotNone, slotNone, slotNone, slotNone, slotNone}
 
 // mosaicCellsPerArea sets the mosaic's size from the number of areas: 64
-// cells per area makes cells of about 18 m at Shuangliu's scale, 1.6 M
+// cells per area makes cells of about 20 m at Shuangliu's scale, 1.6 M
 // cells in 3.2 MB. Halving the cells' side halves the share of points
-// that need a search but quadruples the memory.
-var mosaicCellsPerArea = 64
+// that need a search but quadruples the memory; 32 cells per area was
+// about a tenth slower, 128 no faster.
+const mosaicCellsPerArea = 64
 
 // maxMosaicCells bounds the mosaic's memory for very large sets.
 const maxMosaicCells = 1 << 25
 
-func newMosaic(layers [chainLen]*layerIndex, sc *scratch) mosaic {
+func newMosaic(layers [chainLen]*layerIndex) mosaic {
 	var all []shape
 	n := 0
 	for _, li := range layers {
@@ -66,28 +70,30 @@ func newMosaic(layers [chainLen]*layerIndex, sc *scratch) mosaic {
 	m := mosaic{grid: grid}
 	margin := grid.margin()
 
-	// Layer by layer, find each cell's slot, then fold the slots into the
-	// cells' entries so far.
+	// Layer by layer, find each cell's slot (layers in parallel), then
+	// fold the slots into the cells' entries so far (in layer order, so
+	// that entries are numbered the same every time). At most as many
+	// layers' slots as there are workers wait to be folded.
 	ncells := grid.nx * grid.ny
 	entryOf := make([]uint32, ncells) // all start at noneEntry
 	entries := [][chainLen]int32{noneEntry}
-	slot := make([]int32, ncells)
-	for L, li := range layers {
-		for i := range slot {
-			slot[i] = slotNone
+	var done [chainLen]chan []int32
+	for L := range done {
+		done[L] = make(chan []int32, 1)
+	}
+	workers := make(chan struct{}, runtime.GOMAXPROCS(0))
+	go func() {
+		for L, li := range layers {
+			workers <- struct{}{}
+			go func() {
+				var sc scratch
+				done[L] <- layerSlots(li, &m.grid, margin, &sc)
+			}()
 		}
-		coverCells(li.shapes, &m.grid, margin, sc, func(cell, k int, kind uint8) {
-			// Areas earlier in the set's order win: a cell already held
-			// whole, or already split, stays so.
-			if slot[cell] != slotNone {
-				return
-			}
-			slot[cell] = slotSearch
-			if kind == kindInside {
-				slot[cell] = int32(k)
-			}
-		})
-		entries = foldSlots(L, entries, entryOf, slot)
+	}()
+	for L := range layers {
+		entries = foldSlots(L, entries, entryOf, <-done[L])
+		<-workers
 	}
 	m.entries = entries
 	if len(entries) <= math.MaxUint16+1 {
@@ -99,6 +105,26 @@ func newMosaic(layers [chainLen]*layerIndex, sc *scratch) mosaic {
 		m.large = entryOf
 	}
 	return m
+}
+
+// layerSlots finds each cell's slot for one layer.
+func layerSlots(li *layerIndex, g *grid, margin float64, sc *scratch) []int32 {
+	slot := make([]int32, g.nx*g.ny)
+	for i := range slot {
+		slot[i] = slotNone
+	}
+	coverCells(li.shapes, g, margin, sc, func(cell, k int, kind uint8) {
+		// Areas earlier in the set's order win: a cell already held
+		// whole, or already split, stays so.
+		if slot[cell] != slotNone {
+			return
+		}
+		slot[cell] = slotSearch
+		if kind == kindInside {
+			slot[cell] = int32(k)
+		}
+	})
+	return slot
 }
 
 // foldSlots sets layer L's slot in every cell's entry, reusing entries
