@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -92,27 +93,45 @@ func (ps *Points) Nearest(p orb.Point, k int, keep func(id string) bool) []Neigh
 	if ps.tree.Len() == 0 {
 		return nil
 	}
-	// Box distances must never exceed the distance to a point inside the
-	// box, so they use the smallest longitude scale any point in the set
-	// can have against p.
+	// The tree hands out points in the order of a cheap lower bound of
+	// their distance (no trigonometry per point), using the smallest
+	// longitude scale any point of the set can have against p. Exact
+	// distances are computed for those handed out, and the search stops
+	// once the bound passes the k-th best exact distance.
 	lo, hi := ps.tree.Bounds()
 	minScale := math.Max(0, math.Min(math.Cos(rad((p[1]+lo[1])/2)), math.Cos(rad((p[1]+hi[1])/2))))
-	out := make([]Neighbor, 0, k)
+	type found struct {
+		m  *movingPoint
+		sq float64 // squaredAngle to p
+	}
+	best := make([]found, 0, k+1) // nearest first
 	ps.tree.Nearby(
-		func(min, max [2]float64, m *movingPoint, item bool) float64 {
-			if item {
-				return squaredAngle(p, m.p)
-			}
+		func(min, max [2]float64, _ *movingPoint, _ bool) float64 {
 			return squaredBoxAngle(p, min, max, minScale)
 		},
-		func(_, _ [2]float64, m *movingPoint, d float64) bool {
+		func(_, _ [2]float64, m *movingPoint, bound float64) bool {
+			if len(best) == k && bound > best[k-1].sq {
+				return false
+			}
 			if keep != nil && !keep(m.id) {
 				return true
 			}
-			out = append(out, Neighbor{ID: m.id, Point: m.p, Meters: math.Sqrt(d) * orb.EarthRadius})
-			return len(out) < k
+			f := found{m, squaredAngle(p, m.p)}
+			i := len(best)
+			for i > 0 && best[i-1].sq > f.sq {
+				i--
+			}
+			best = slices.Insert(best, i, f)
+			if len(best) > k {
+				best = best[:k]
+			}
+			return true
 		},
 	)
+	out := make([]Neighbor, len(best))
+	for i, f := range best {
+		out[i] = Neighbor{ID: f.m.id, Point: f.m.p, Meters: math.Sqrt(f.sq) * orb.EarthRadius}
+	}
 	return out
 }
 
@@ -129,14 +148,32 @@ func squaredAngle(a, b orb.Point) float64 {
 }
 
 // squaredBoxAngle is a lower bound of squaredAngle between p and any
-// point of the box, given the smallest longitude scale of such a pair.
+// point of the box (a point is a box too), given the smallest longitude
+// scale of such a pair.
 func squaredBoxAngle(p orb.Point, min, max [2]float64, scale float64) float64 {
-	dLat := math.Max(0, math.Max(min[1]-p[1], p[1]-max[1]))
-	dLon := math.Max(0, math.Max(min[0]-p[0], p[0]-max[0]))
+	// Plain comparisons: math.Max's care for NaN and -0 costs here, and
+	// the tree holds neither.
+	dLat := 0.0
+	if d := min[1] - p[1]; d > 0 {
+		dLat = d
+	} else if d := p[1] - max[1]; d > 0 {
+		dLat = d
+	}
+	dLon := 0.0
+	if d := min[0] - p[0]; d > 0 {
+		dLon = d
+	} else if d := p[0] - max[0]; d > 0 {
+		dLon = d
+	}
 	// Across the antimeridian the way round the other side may be shorter.
-	far := math.Max(math.Abs(min[0]-p[0]), math.Abs(max[0]-p[0]))
-	dLon = math.Min(dLon, math.Max(0, 360-far))
-	y, x := rad(dLat), rad(dLon)*scale
+	far := p[0] - min[0]
+	if d := max[0] - p[0]; d > far {
+		far = d
+	}
+	if round := 360 - far; round < dLon {
+		dLon = round
+	}
+	y, x := dLat*(math.Pi/180), dLon*(math.Pi/180)*scale
 	return y*y + x*x
 }
 
