@@ -1,0 +1,233 @@
+package simulate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gridpulse/gridpulse/event"
+)
+
+// poster sends batches of events to ingest. A batch that fails on the
+// network or with a 5xx is sent again, the same bytes with the same ids,
+// so ingest's deduplication makes a retry safe; a batch is given up only
+// with an error that stops the run, never silently.
+type poster struct {
+	client   *http.Client
+	url      string
+	header   http.Header
+	maxBytes int
+	retries  int
+	base     time.Duration
+	maxWait  time.Duration
+	log      *slog.Logger
+	c        *counters
+	// sleep waits between retries; tests replace it to run without
+	// waiting.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// reply is ingest's answer to a batch.
+type reply struct {
+	Accepted   int64         `json:"accepted"`
+	Duplicates int64         `json:"duplicates"`
+	Rejected   int64         `json:"rejected"`
+	Results    []replyResult `json:"results"`
+}
+
+type replyResult struct {
+	Index  int    `json:"index"`
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Error  *struct {
+		Code    string `json:"code"`
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"error,omitempty"`
+}
+
+// errorReply is the server's error shape for a whole-request problem.
+type errorReply struct {
+	Error struct {
+		Code    string `json:"code"`
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// maxLoggedRejects bounds the rejected events logged per batch.
+const maxLoggedRejects = 5
+
+// post sends evs, split into requests no larger than maxBytes.
+func (p *poster) post(ctx context.Context, evs []*event.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	body, err := json.Marshal(evs)
+	if err != nil {
+		return fmt.Errorf("encode %d events: %w", len(evs), err)
+	}
+	if len(body) > p.maxBytes && len(evs) > 1 {
+		half := len(evs) / 2
+		if err := p.post(ctx, evs[:half]); err != nil {
+			return err
+		}
+		return p.post(ctx, evs[half:])
+	}
+	return p.send(ctx, body, evs)
+}
+
+// send posts one encoded batch, retrying what may pass on a second try.
+func (p *poster) send(ctx context.Context, body []byte, evs []*event.Event) error {
+	for attempt := 0; ; attempt++ {
+		status, data, retryAfter, err := p.do(ctx, body)
+		if ctx.Err() != nil {
+			return fmt.Errorf("%d events not sent: %w", len(evs), ctx.Err())
+		}
+		var why string
+		switch {
+		case err != nil:
+			why = err.Error()
+		case status == http.StatusOK:
+			var rep reply
+			if jerr := json.Unmarshal(data, &rep); jerr != nil {
+				// The batch may have landed; resending is safe.
+				why = "unreadable reply: " + jerr.Error()
+				break
+			}
+			p.account(rep, evs)
+			return nil
+		case status == http.StatusRequestEntityTooLarge && len(evs) > 1:
+			half := len(evs) / 2
+			if err := p.post(ctx, evs[:half]); err != nil {
+				return err
+			}
+			return p.post(ctx, evs[half:])
+		case status == http.StatusTooManyRequests || status >= 500:
+			why = fmt.Sprintf("%d %s", status, describeError(data))
+		case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound:
+			// The wrong address or key: every batch would fail alike.
+			return fmt.Errorf("POST %s: %d %s", p.url, status, describeError(data))
+		default:
+			// The server refused the batch as a whole: a bug here, not a
+			// passing fault. Count every event as rejected and go on.
+			p.c.rejected.Add(int64(len(evs)))
+			p.log.Error("simulate: batch rejected", "status", status, "events", len(evs), "error", describeError(data))
+			return nil
+		}
+		if attempt >= p.retries {
+			return fmt.Errorf("POST %s: %d events not sent after %d attempts: %s", p.url, len(evs), attempt+1, why)
+		}
+		p.c.retries.Add(1)
+		wait := p.backoff(attempt, retryAfter)
+		p.log.Warn("simulate: retrying batch", "attempt", attempt+1, "events", len(evs), "wait", wait, "reason", why)
+		if err := p.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%d events not sent: %w", len(evs), err)
+		}
+	}
+}
+
+// do makes one request and reads the whole answer, so the connection can
+// be reused.
+func (p *poster) do(ctx context.Context, body []byte) (status int, data []byte, retryAfter time.Duration, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "gridpulse-simulate")
+	for k, vs := range p.header {
+		req.Header.Del(k)
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	defer resp.Body.Close()
+	data, err = io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return 0, nil, 0, fmt.Errorf("read reply: %w", err)
+	}
+	if s, aerr := strconv.Atoi(resp.Header.Get("Retry-After")); aerr == nil && s > 0 {
+		retryAfter = time.Duration(s) * time.Second
+	}
+	return resp.StatusCode, data, retryAfter, nil
+}
+
+// account counts what ingest did with a batch and logs rejected events,
+// which a correct simulator never produces.
+func (p *poster) account(rep reply, evs []*event.Event) {
+	p.c.batches.Add(1)
+	p.c.accepted.Add(rep.Accepted)
+	p.c.duplicates.Add(rep.Duplicates)
+	p.c.rejected.Add(rep.Rejected)
+	for _, e := range evs {
+		p.c.sent[typeIndex(e.Type)].Add(1)
+	}
+	logged := 0
+	for _, r := range rep.Results {
+		if r.Status != "rejected" || logged == maxLoggedRejects {
+			continue
+		}
+		logged++
+		attrs := []any{"index", r.Index, "id", r.ID}
+		if r.Error != nil {
+			attrs = append(attrs, "field", r.Error.Field, "error", r.Error.Message)
+		}
+		p.log.Error("simulate: event rejected", attrs...)
+	}
+}
+
+// backoff is the wait before retry attempt+1: doubling from base, capped,
+// with a little jitter so several senders do not retry in step; at least
+// what the server asked for.
+func (p *poster) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	d := p.base << min(attempt, 20)
+	if d > p.maxWait || d <= 0 {
+		d = p.maxWait
+	}
+	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return max(d, retryAfter)
+}
+
+// describeError gives the message of an error reply, or the start of the
+// body when it is not one.
+func describeError(data []byte) string {
+	var e errorReply
+	if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
+		if e.Error.Field != "" {
+			return e.Error.Code + " " + e.Error.Field + ": " + e.Error.Message
+		}
+		return e.Error.Code + ": " + e.Error.Message
+	}
+	s := string(bytes.TrimSpace(data))
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	if s == "" {
+		return "(empty body)"
+	}
+	return s
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
