@@ -17,7 +17,7 @@ import (
 // that is a handful of cheap crossing tests, cheaper than the cache misses
 // of looking anything up. A polygon with many edges (an imported street
 // boundary may have thousands) also gets a raster, so that most tests are
-// a bounding-box check and one array lookup:
+// a bounding-box check and one array lookup.
 //
 // The polygon's bounding box is cut into at most maxCells cells and each
 // cell is classified as outside or inside, when no edge comes near it and
@@ -116,6 +116,7 @@ func ringHolds(ring []orb.Point, x, y float64) bool {
 	return in
 }
 
+// contains is prepared.contains for a point inside pp's bounding box.
 func (rs *raster) contains(pp *prepared, x, y float64) bool {
 	i := int((x - pp.minX) * rs.sx)
 	if i >= rs.nx {

@@ -123,23 +123,23 @@ type scratch struct {
 	pairs []uint64 // cell << 32 | dense edge number, for every cell an edge meets
 	start []int    // the edges meeting cell c are items[start[c]:start[c+1]]
 	items []uint32
-	seen  []int   // the run that last took each edge
-	kind  []uint8 // kindOutside, kindInside or kindBoundary for each cell
+	seen  []int    // the run that last took each edge
+	run   []uint32 // the edges of the current run
+	kind  []uint8  // kindOutside, kindInside or kindBoundary for each cell
 }
 
 // rasterise classifies the cells of win for the flattened polygon pts with
-// edges ids into sc.kind. A cell is
-// boundary when an edge comes within margin of it; every point of any
-// other cell gets the same answer from the ray test, so it is inside or
-// outside as a whole.
+// edges ids (see flatten) into sc.kind. A cell is boundary when an edge
+// comes within margin of it; every point of any other cell gets the same
+// answer from the ray test, so it is inside or outside as a whole.
 //
-// When pp is not nil it also fills its cells, recs and edges: each
+// When rs is not nil it also fills its cells, recs and edges: each
 // boundary cell gets the ring parities of the nearest clean cell above
 // it in its column and the edges of the boundary cells in between (see
 // prepared). Columns are walked from the top down, so an edge joins a
 // run's list at the first cell that meets it, and a cell's edges are a
 // prefix of the run's list.
-func (sc *scratch) rasterise(pts []orb.Point, ids []uint32, win window, margin float64, pp *raster) {
+func (sc *scratch) rasterise(pts []orb.Point, ids []uint32, win window, margin float64, rs *raster) {
 	ncells := win.nx * win.ny
 
 	// Every edge, and the cells each one passes through.
@@ -192,17 +192,18 @@ func (sc *scratch) rasterise(pts []orb.Point, ids []uint32, win window, margin f
 
 	// Walk each column from the top down, carrying the ring parities of
 	// the last clean cell and the edges of the boundary run below it.
-	var run []uint32
-	if pp != nil {
-		pp.cells = make([]uint16, ncells)
+	run := sc.run[:0]
+	defer func() { sc.run = run }()
+	if rs != nil {
+		rs.cells = make([]uint16, ncells)
 	}
 	stamp, runStart := 0, 0
 	for c := 0; c < win.nx; c++ {
 		base := uint32(0) // above the polygon no ray crosses anything
 		run = run[:0]
 		stamp++
-		if pp != nil {
-			runStart = len(pp.edges)
+		if rs != nil {
+			runStart = len(rs.edges)
 		}
 		for j := win.ny - 1; j >= 0; j-- {
 			cell := j*win.nx + c
@@ -221,14 +222,14 @@ func (sc *scratch) rasterise(pts []orb.Point, ids []uint32, win window, margin f
 				sc.kind[cell] = kindOutside
 				if inside(base) {
 					sc.kind[cell] = kindInside
-					if pp != nil {
-						pp.cells[cell] = cellInside
+					if rs != nil {
+						rs.cells[cell] = cellInside
 					}
 				}
 				run = run[:0]
 				stamp++
-				if pp != nil {
-					runStart = len(pp.edges)
+				if rs != nil {
+					runStart = len(rs.edges)
 				}
 				continue
 			}
@@ -238,21 +239,21 @@ func (sc *scratch) rasterise(pts []orb.Point, ids []uint32, win window, margin f
 				if sc.seen[n] != stamp {
 					sc.seen[n] = stamp
 					run = append(run, ids[n])
-					if pp != nil {
-						pp.edges = append(pp.edges, ids[n])
+					if rs != nil {
+						rs.edges = append(rs.edges, ids[n])
 					}
 				}
 			}
 			sc.kind[cell] = kindBoundary
-			if pp != nil {
-				pp.cells[cell] = uint16(firstRec + len(pp.recs))
-				pp.recs = append(pp.recs, cellRec{lo: uint32(runStart), hi: uint32(len(pp.edges)), base: base})
+			if rs != nil {
+				rs.cells[cell] = uint16(firstRec + len(rs.recs))
+				rs.recs = append(rs.recs, cellRec{lo: uint32(runStart), hi: uint32(len(rs.edges)), base: base})
 			}
 		}
 	}
-	if pp != nil {
-		pp.edges = slices.Clip(pp.edges)
-		pp.recs = slices.Clip(pp.recs)
+	if rs != nil {
+		rs.edges = slices.Clip(rs.edges)
+		rs.recs = slices.Clip(rs.recs)
 	}
 }
 
