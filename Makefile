@@ -67,7 +67,7 @@ test-node: browser-deps build ## the GeoJSON validator and browser tests
 	$(BIN) seed --preset tiny --out "$$tmp/tiny/areas" >/dev/null; \
 	$(BIN) seed --preset shuangliu --out "$$tmp/shuangliu/areas" >/dev/null; \
 	cd frontend && GRIDPULSE_BIN="$(CURDIR)/$(BIN)" GRIDPULSE_TEST_TINY="$$tmp/tiny" \
-		GRIDPULSE_TEST_SHUANGLIU="$$tmp/shuangliu" node --test --test-reporter=tap tests/
+		GRIDPULSE_TEST_SHUANGLIU="$$tmp/shuangliu" node --test --test-reporter=tap tests/*.test.mjs
 
 # Chromium and a CJK font for the browser test; installed with apt when
 # run as root and missing.

@@ -18,6 +18,10 @@ import (
 // area spans; one point per area does not.
 var labelLayers = []area.Layer{area.Street, area.Community}
 
+// labelDecimals rounds label points to about a centimetre, as the area
+// files are.
+const labelDecimals = 1e7
+
 // labelPoints is one GeoJSON point per area of the label layers, inside
 // its area, with its code, name and layer.
 func labelPoints(set *area.Set) (*geojson.FeatureCollection, error) {
@@ -28,7 +32,7 @@ func labelPoints(set *area.Set) (*geojson.FeatureCollection, error) {
 			if err != nil {
 				return nil, fmt.Errorf("label for %s %s: %w", l, a.Code, err)
 			}
-			f := geojson.NewFeature(p)
+			f := geojson.NewFeature(orb.Round(p, labelDecimals))
 			f.Properties["code"] = a.Code
 			f.Properties["name"] = a.Name
 			f.Properties["layer"] = string(l)

@@ -3,7 +3,7 @@
 // passes them in GRIDPULSE_TEST_TINY and GRIDPULSE_TEST_SHUANGLIU; run on
 // their own, the tests seed the tiny preset themselves with the binary.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,6 +16,7 @@ function seed(preset) {
     throw new Error(`${binary} is missing: build it first (make build)`);
   }
   const dir = mkdtempSync(path.join(tmpdir(), `gridpulse-${preset}-`));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   execFileSync(binary, ['seed', '--preset', preset, '--out', path.join(dir, 'areas')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     timeout: 120_000,
