@@ -29,6 +29,7 @@ let layersDoc;
 const consoleErrors = [];
 const foreignRequests = [];
 const failedRequests = [];
+const tileStatuses = new Map();
 
 before(async () => {
   server = await startServer(tinyDataDir());
@@ -45,6 +46,9 @@ before(async () => {
     }
   });
   page.on('requestfailed', (r) => failedRequests.push(`${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.url().includes('/tiles/')) tileStatuses.set(r.status(), (tileStatuses.get(r.status()) ?? 0) + 1);
+  });
   await page.goto(server.base, { waitUntil: 'load' });
   // Software WebGL is slow: wait for the map's first idle, not a fixed time.
   await page.waitForFunction(() => document.body.dataset.mapIdle === '1', null, { timeout: 120_000 });
@@ -121,6 +125,25 @@ test('the page loads nothing from outside and logs no errors', async () => {
   mkdirSync(path.dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot });
   assert.deepEqual(foreignRequests, [], 'requests left the server');
+  assert.deepEqual(failedRequests, [], 'requests failed');
+  assert.deepEqual(consoleErrors, [], 'console errors');
+});
+
+test('empty tiles (204) inside the district bounds are drawn as nothing, without errors', async () => {
+  // A corner of the bounding box lies outside the district polygon, so
+  // tiles there are empty.
+  const [w, s] = layersDoc.bounds;
+  const before204 = tileStatuses.get(204) ?? 0;
+  await page.evaluate(
+    ([lon, lat]) =>
+      new Promise((resolve) => {
+        const map = window.__gridpulse.map;
+        map.once('idle', resolve);
+        map.jumpTo({ center: [lon, lat], zoom: 17 });
+      }),
+    [w + 0.0005, s + 0.0005],
+  );
+  assert.ok((tileStatuses.get(204) ?? 0) > before204, `no empty tile was requested: ${JSON.stringify([...tileStatuses])}`);
   assert.deepEqual(failedRequests, [], 'requests failed');
   assert.deepEqual(consoleErrors, [], 'console errors');
 });
