@@ -112,7 +112,7 @@ func shapeCover(s *shape, win window, margin float64, sc *scratch, cover []uint8
 			}
 			return
 		}
-		sc.rasterise(pp.pts, sc.ids, win, margin, nil)
+		sc.rasterise(pp.points(), sc.ids, win, margin, nil)
 		for c, k := range sc.kind {
 			// Any part holding the cell holds it; any part meeting it
 			// splits it, unless another holds it whole.

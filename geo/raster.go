@@ -119,9 +119,10 @@ func marginFor(coords ...float64) float64 {
 // the next so that indexing tens of thousands of areas allocates little
 // more than the results.
 type scratch struct {
-	ids   []uint32 // edge ids by dense edge number
-	pairs []uint64 // cell << 32 | dense edge number, for every cell an edge meets
-	start []int    // the edges meeting cell c are items[start[c]:start[c+1]]
+	pts   []orb.Point // a polygon's points, before they are copied
+	ids   []uint32    // edge ids by dense edge number
+	pairs []uint64    // cell << 32 | dense edge number, for every cell an edge meets
+	start []int       // the edges meeting cell c are items[start[c]:start[c+1]]
 	items []uint32
 	seen  []int    // the run that last took each edge
 	run   []uint32 // the edges of the current run
