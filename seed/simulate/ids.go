@@ -38,5 +38,5 @@ func (x *ids) alarm(t time.Time, n int) string {
 
 // patrol is the n-th report of worker w in this run.
 func (x *ids) patrol(worker string, n int) string {
-	return fmt.Sprintf("%s-%s-%d", worker, x.run, n)
+	return worker + "-" + x.run + "-" + strconv.Itoa(n)
 }

@@ -50,6 +50,9 @@ type worker struct {
 	battery    float64
 	drain      float64 // percent an hour
 	reports    int
+	// tick sends a report and schedules the next; made once per worker,
+	// since reports are the bulk of all events.
+	tick func(at time.Time)
 }
 
 // roster makes n workers for the district's grids: a grid worker for each
@@ -173,10 +176,13 @@ func (p *patrols) scheduleReport(w *worker, at time.Time) {
 		p.sch.at(w.shiftEnd, func(at time.Time) { p.end(w, at) })
 		return
 	}
-	p.sch.at(at, func(at time.Time) {
-		p.report(w, at, true)
-		p.scheduleReport(w, at.Add(uniformDur(w.r, p.interval[0], p.interval[1])))
-	})
+	if w.tick == nil {
+		w.tick = func(at time.Time) {
+			p.report(w, at, true)
+			p.scheduleReport(w, at.Add(uniformDur(w.r, p.interval[0], p.interval[1])))
+		}
+	}
+	p.sch.at(at, w.tick)
 }
 
 // end sends the worker's last report, off duty, and schedules the next

@@ -84,7 +84,9 @@ func (p *poster) post(ctx context.Context, evs []*event.Event) error {
 	return p.send(ctx, body, evs)
 }
 
-// send posts one encoded batch, retrying what may pass on a second try.
+// send posts one encoded batch, retrying what may pass on a second try:
+// the whole batch after a network error or a 5xx, the events ingest
+// answered "failed" (valid but not stored) after a partial success.
 func (p *poster) send(ctx context.Context, body []byte, evs []*event.Event) error {
 	for attempt := 0; ; attempt++ {
 		status, data, retryAfter, err := p.do(ctx, body)
@@ -102,8 +104,15 @@ func (p *poster) send(ctx context.Context, body []byte, evs []*event.Event) erro
 				why = "unreadable reply: " + jerr.Error()
 				break
 			}
-			p.account(rep, evs)
-			return nil
+			failed := p.account(rep, evs)
+			if len(failed) == 0 {
+				return nil
+			}
+			why = fmt.Sprintf("%d of %d events not stored", len(failed), len(evs))
+			evs = failed
+			if body, err = json.Marshal(evs); err != nil {
+				return fmt.Errorf("encode %d events: %w", len(evs), err)
+			}
 		case status == http.StatusRequestEntityTooLarge && len(evs) > 1:
 			half := len(evs) / 2
 			if err := p.post(ctx, evs[:half]); err != nil {
@@ -116,8 +125,9 @@ func (p *poster) send(ctx context.Context, body []byte, evs []*event.Event) erro
 			// The wrong address or key: every batch would fail alike.
 			return fmt.Errorf("POST %s: %d %s", p.url, status, describeError(data))
 		default:
-			// The server refused the batch as a whole: a bug here, not a
-			// passing fault. Count every event as rejected and go on.
+			// The server refused the batch as a whole (ingest answers 400
+			// when every event is invalid): a bug here, not a passing
+			// fault. Count every event as rejected and go on.
 			p.c.rejected.Add(int64(len(evs)))
 			p.log.Error("simulate: batch rejected", "status", status, "events", len(evs), "error", describeError(data))
 			return nil
@@ -127,7 +137,7 @@ func (p *poster) send(ctx context.Context, body []byte, evs []*event.Event) erro
 		}
 		p.c.retries.Add(1)
 		wait := p.backoff(attempt, retryAfter)
-		p.log.Warn("simulate: retrying batch", "attempt", attempt+1, "events", len(evs), "wait", wait, "reason", why)
+		p.log.Warn("simulate: retrying", "attempt", attempt+1, "events", len(evs), "wait", wait, "reason", why)
 		if err := p.sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%d events not sent: %w", len(evs), err)
 		}
@@ -164,28 +174,48 @@ func (p *poster) do(ctx context.Context, body []byte) (status int, data []byte, 
 	return resp.StatusCode, data, retryAfter, nil
 }
 
-// account counts what ingest did with a batch and logs rejected events,
-// which a correct simulator never produces.
-func (p *poster) account(rep reply, evs []*event.Event) {
+// account counts what ingest did with a batch, logs rejected events,
+// which a correct simulator never produces, and returns the events ingest
+// could not store, to be sent again.
+func (p *poster) account(rep reply, evs []*event.Event) (failed []*event.Event) {
 	p.c.batches.Add(1)
 	p.c.accepted.Add(rep.Accepted)
 	p.c.duplicates.Add(rep.Duplicates)
 	p.c.rejected.Add(rep.Rejected)
-	for _, e := range evs {
-		p.c.sent[typeIndex(e.Type)].Add(1)
+	answered := make([]bool, len(evs))
+	if len(rep.Results) != len(evs) {
+		// No usable per-event answer: take the batch as answered.
+		for i := range answered {
+			answered[i] = true
+		}
 	}
 	logged := 0
 	for _, r := range rep.Results {
-		if r.Status != "rejected" || logged == maxLoggedRejects {
+		if r.Index < 0 || r.Index >= len(evs) {
 			continue
 		}
-		logged++
-		attrs := []any{"index", r.Index, "id", r.ID}
-		if r.Error != nil {
-			attrs = append(attrs, "field", r.Error.Field, "error", r.Error.Message)
+		switch r.Status {
+		case "failed":
+			failed = append(failed, evs[r.Index])
+			continue
+		case "rejected":
+			if logged < maxLoggedRejects {
+				logged++
+				attrs := []any{"index", r.Index, "id", r.ID}
+				if r.Error != nil {
+					attrs = append(attrs, "field", r.Error.Field, "error", r.Error.Message)
+				}
+				p.log.Error("simulate: event rejected", attrs...)
+			}
 		}
-		p.log.Error("simulate: event rejected", attrs...)
+		answered[r.Index] = true
 	}
+	for i, e := range evs {
+		if answered[i] {
+			p.c.sent[typeIndex(e.Type)].Add(1)
+		}
+	}
+	return failed
 }
 
 // backoff is the wait before retry attempt+1: doubling from base, capped,

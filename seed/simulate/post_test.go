@@ -40,6 +40,7 @@ type failure struct {
 	afterStore  bool // store the batch first, then fail
 	dropConn    bool // close the connection without an answer
 	rejectFirst bool // reject the batch's first event as invalid
+	failEvery   int  // answer every n-th valid event "failed", not stored
 }
 
 func (f *fakeIngest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -95,6 +96,8 @@ func (f *fakeIngest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if verr := it.Event.Validate(f.now, event.DefaultLimits); verr != nil {
 				f.t.Errorf("event %s invalid: %v", it.Event.ID, verr)
 				res.Status = "rejected"
+			} else if fl.failEvery > 0 && i%fl.failEvery == 0 {
+				res.Status = "failed"
 			} else if f.stored[it.Event.ID] > 0 {
 				res.Status = "duplicate"
 			} else {
@@ -108,7 +111,7 @@ func (f *fakeIngest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rep.Accepted++
 		case "duplicate":
 			rep.Duplicates++
-		default:
+		case "rejected":
 			rep.Rejected++
 		}
 		rep.Results = append(rep.Results, res)
@@ -145,6 +148,12 @@ func TestPostingSurvivesIngestFaults(t *testing.T) {
 			}
 			return failure{}
 		}, retries: 1, duplicates: true},
+		{name: "some events not stored", fail: func(n, _ int) failure {
+			if n == 1 {
+				return failure{failEvery: 7}
+			}
+			return failure{}
+		}, retries: 1},
 		{name: "connection dropped", fail: func(n, _ int) failure { return failure{dropConn: n == 1} }, retries: 1},
 		{name: "too large, split", fail: func(_, events int) failure {
 			if events > 300 {

@@ -20,6 +20,7 @@ type schedule struct {
 // item is an event to send or a task to run at a time.
 type item struct {
 	at  time.Time
+	key int64 // at in Unix nanoseconds, cheaper to compare
 	seq uint64
 	ev  *event.Event
 	run func(at time.Time)
@@ -37,6 +38,7 @@ func (s *schedule) push(it *item) {
 	}
 	s.seq++
 	it.seq = s.seq
+	it.key = it.at.UnixNano()
 	heap.Push(&s.q, it)
 }
 
@@ -68,8 +70,8 @@ type agenda []*item
 
 func (a agenda) Len() int { return len(a) }
 func (a agenda) Less(i, j int) bool {
-	if !a[i].at.Equal(a[j].at) {
-		return a[i].at.Before(a[j].at)
+	if a[i].key != a[j].key {
+		return a[i].key < a[j].key
 	}
 	return a[i].seq < a[j].seq
 }

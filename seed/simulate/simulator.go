@@ -134,10 +134,15 @@ func (s *Simulator) Run(ctx context.Context) error {
 			live = true
 		}
 		if err := s.Step(ctx, to); err != nil {
-			return stopped(ctx, err)
+			if err = stopped(ctx, err); err != nil {
+				return err
+			}
 		}
 		select {
 		case <-ctx.Done():
+			st := s.Stats()
+			s.log.Info("simulate: stopped", "sim_time", st.SimTime.In(beijing).Format("2006-01-02 15:04:05"),
+				"orders", st.Orders, "patrols", st.Patrols, "alarms", st.Alarms, "rejected", st.Rejected, "retries", st.Retries)
 			return nil
 		case <-logTick.C:
 			last = s.logProgress(last)
