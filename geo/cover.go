@@ -75,20 +75,20 @@ func coverCells(shapes []shape, g *grid, margin float64, sc *scratch, fn func(ce
 		j0, j1 := g.row(s.minY-margin), g.row(s.maxY+margin)
 		win := window{x0: g.x0 + float64(i0)*g.cw, y0: g.y0 + float64(j0)*g.ch, cw: g.cw, ch: g.ch, nx: i1 - i0 + 1, ny: j1 - j0 + 1}
 		cover = shapeCover(s, win, margin, sc, cover)
-		for j := range win.ny {
-			row := (j0+j)*g.nx + i0
-			for i, c := range cover[j*win.nx : (j+1)*win.nx] {
+		for i := range win.nx {
+			for j, c := range cover[i*win.ny : (i+1)*win.ny] {
 				if c != kindOutside {
-					fn(row+i, k, c)
+					fn((j0+j)*g.nx+i0+i, k, c)
 				}
 			}
 		}
 	}
 }
 
-// shapeCover classifies the cells of win for s into cover (reused):
-// kindInside where the area holds the whole cell, kindOutside where it
-// holds none of it, kindBoundary otherwise.
+// shapeCover classifies the cells of win for s into cover (reused),
+// column by column as rasterise does: kindInside where the area holds the
+// whole cell, kindOutside where it holds none of it, kindBoundary
+// otherwise.
 func shapeCover(s *shape, win window, margin float64, sc *scratch, cover []uint8) []uint8 {
 	cover = slices.Grow(cover[:0], win.nx*win.ny)[:win.nx*win.ny]
 	clear(cover)
@@ -104,8 +104,8 @@ func shapeCover(s *shape, win window, margin float64, sc *scratch, cover []uint8
 				for i := range win.nx {
 					x, y := win.x0+float64(i)*win.cw, win.y0+float64(j)*win.ch
 					if x-margin <= pp.maxX && x+win.cw+margin >= pp.minX && y-margin <= pp.maxY && y+win.ch+margin >= pp.minY {
-						if cover[j*win.nx+i] == kindOutside {
-							cover[j*win.nx+i] = kindBoundary
+						if cover[i*win.ny+j] == kindOutside {
+							cover[i*win.ny+j] = kindBoundary
 						}
 					}
 				}

@@ -57,8 +57,8 @@ func (pp *prepared) points() []orb.Point {
 type raster struct {
 	sx, sy float64 // cells per unit of x and of y
 	nx, ny int
-	// cells holds, row by row, cellOutside, cellInside, or firstRec plus
-	// the index of the cell's record in recs.
+	// cells holds, column by column, cellOutside, cellInside, or firstRec
+	// plus the index of the cell's record in recs.
 	cells []uint16
 	recs  []cellRec
 	edges []uint32 // edge ids; see flatten
@@ -144,7 +144,7 @@ func (rs *raster) contains(pp *prepared, x, y float64) bool {
 	if j >= rs.ny {
 		j = rs.ny - 1
 	}
-	c := rs.cells[j*rs.nx+i]
+	c := rs.cells[i*rs.ny+j]
 	if c < firstRec {
 		return c == cellInside
 	}

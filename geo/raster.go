@@ -130,7 +130,8 @@ type scratch struct {
 }
 
 // rasterise classifies the cells of win for the flattened polygon pts with
-// edges ids (see flatten) into sc.kind. A cell is boundary when an edge
+// edges ids (see flatten) into sc.kind. Cells are numbered column by
+// column (cell (i, j) is i*ny + j), the order in which they are walked. A cell is boundary when an edge
 // comes within margin of it; every point of any other cell gets the same
 // answer from the ray test, so it is inside or outside as a whole.
 //
@@ -166,7 +167,7 @@ func (sc *scratch) rasterise(pts []orb.Point, ids []uint32, win window, margin f
 			r0 := win.row(lo - 2*margin)
 			r1 := win.row(hi + 2*margin)
 			for j := r0; j <= r1; j++ {
-				sc.pairs = append(sc.pairs, uint64(j*win.nx+c)<<32|n)
+				sc.pairs = append(sc.pairs, uint64(c*win.ny+j)<<32|n)
 			}
 		}
 	}
@@ -207,17 +208,20 @@ func (sc *scratch) rasterise(pts []orb.Point, ids []uint32, win window, margin f
 			runStart = len(rs.edges)
 		}
 		for j := win.ny - 1; j >= 0; j-- {
-			cell := j*win.nx + c
+			cell := c*win.ny + j
 			meet := sc.items[sc.start[cell]:sc.start[cell+1]]
 			if len(meet) == 0 {
 				// A clean cell: one answer for all of it, found at its
-				// centre from the run above.
-				x := win.x0 + (float64(c)+0.5)*win.cw
-				y := win.y0 + (float64(j)+0.5)*win.ch
-				for _, id := range run {
-					a, b := edgeEnds(pts, id)
-					if cross(x, y, a, b) == crossOver {
-						base ^= 1 << (id >> 24)
+				// centre from the run above (if any; else it is the
+				// answer of the clean cell above).
+				if len(run) > 0 {
+					x := win.x0 + (float64(c)+0.5)*win.cw
+					y := win.y0 + (float64(j)+0.5)*win.ch
+					for _, id := range run {
+						a, b := edgeEnds(pts, id)
+						if cross(x, y, a, b) == crossOver {
+							base ^= 1 << (id >> 24)
+						}
 					}
 				}
 				sc.kind[cell] = kindOutside
