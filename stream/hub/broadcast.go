@@ -9,7 +9,7 @@ import (
 // and never waits for a client: it only appends to bounded queues.
 func (h *Hub) onChange(lc live.Change) {
 	if lc.Layer == live.Patrols {
-		h.fanOutPatrol(lc)
+		h.notePatrol(lc)
 		return
 	}
 	ch, err := newChange(lc)
@@ -31,22 +31,13 @@ func (h *Hub) onChange(lc live.Change) {
 	})
 }
 
-func (h *Hub) fanOutPatrol(lc live.Change) {
-	w := &worker{view: lc.View.(*live.Worker)}
+// notePatrol records a worker change for the next patrol tick; the
+// latest change per worker wins.
+func (h *Hub) notePatrol(lc live.Change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.advance(lc)
-	h.subs.candidates(lc.Version, places(lc), func(s *subscription) {
-		if lc.Version <= s.fromVersion {
-			return
-		}
-		switch {
-		case !lc.Removed && s.q.Match(lc.View):
-			s.conn.addPatrol(s, lc.Key, w)
-		case lc.Old != nil && s.q.Match(lc.Old):
-			s.conn.addPatrol(s, lc.Key, nil)
-		}
-	})
+	h.patrolChanges[lc.Key] = lc
 }
 
 func (h *Hub) advance(lc live.Change) {

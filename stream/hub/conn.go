@@ -19,16 +19,16 @@ type conn struct {
 	ws    *websocket.Conn
 	scope string
 
-	mu       sync.Mutex
-	queue    []item
-	spare    []item // the writer's last batch, reused
-	subs     map[string]*subscription
-	resync   bool // the queue overflowed: deltas are dropped until resync
-	patrols  bool // some subscription has coalesced patrol changes
-	flushDue bool
-	pingDue  bool
-	closing  bool
-	close    closeReason
+	mu         sync.Mutex
+	queue      []item
+	spare      []item // the writer's last batch, reused
+	subs       map[string]*subscription
+	resync     bool // the queue overflowed: deltas are dropped until resync
+	patrolSubs int  // subscriptions with the patrols layer
+	flushDue   bool // a patrol tick has ended
+	pingDue    bool
+	closing    bool
+	close      closeReason
 
 	wake    chan struct{} // cap 1: the writer has something to do
 	done    chan struct{} // closed when the reader has stopped
@@ -92,8 +92,12 @@ func (c *conn) push(it item) {
 	case len(c.queue) >= c.h.cfg.SendQueue:
 		c.overflow()
 	default:
+		// A non-empty queue has already woken the writer, which takes
+		// the whole queue at once.
+		if len(c.queue) == 0 {
+			c.signal()
+		}
 		c.queue = append(c.queue, it)
-		c.signal()
 	}
 }
 
@@ -124,29 +128,9 @@ func (c *conn) overflow() {
 	}
 	clear(c.queue[len(kept):])
 	c.queue = kept
-	for _, s := range c.subs {
-		dropped += len(s.patrols)
-		clear(s.patrols)
-	}
-	c.patrols = false
 	c.resync = true
 	c.h.metrics.drops.Add(float64(dropped))
 	c.signal()
-}
-
-// addPatrol coalesces a worker change for a subscription; nil w says the
-// worker left its selection. Called with the hub's lock held.
-func (c *conn) addPatrol(s *subscription, key string, w *worker) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closing || c.resync || s.closed.Load() {
-		return
-	}
-	if s.patrols == nil {
-		s.patrols = map[string]*worker{}
-	}
-	s.patrols[key] = w
-	c.patrols = true
 }
 
 // closeWith asks the writer to close the connection with a code and
@@ -199,7 +183,7 @@ func (c *conn) writer() {
 		c.spare = batch[:0]
 		c.mu.Unlock()
 		if err == nil && flush && !closing {
-			frame = c.appendPatrols(frame)
+			frame = c.appendPatrolBatches(frame)
 		}
 		if err == nil && len(frame) > 0 {
 			err = c.writeFrame(frame)
@@ -272,31 +256,6 @@ func (c *conn) appendItem(frame []byte, it *item) ([]byte, error) {
 	return append(frame, '\n'), nil
 }
 
-// appendPatrols adds each subscription's coalesced patrol batch.
-func (c *conn) appendPatrols(frame []byte) []byte {
-	type batch struct {
-		s       *subscription
-		workers map[string]*worker
-	}
-	var batches []batch
-	c.mu.Lock()
-	for _, s := range c.subs {
-		if len(s.patrols) > 0 {
-			batches = append(batches, batch{s, s.patrols})
-			s.patrols = nil
-		}
-	}
-	c.patrols = false
-	c.mu.Unlock()
-	now := time.Now()
-	for _, b := range batches {
-		frame = appendPatrols(frame, b.s.id, now, b.workers)
-		frame = append(frame, '\n')
-		c.h.metrics.sent(opPatrols)
-	}
-	return frame
-}
-
 // resyncAll sends every subscription of a connection whose queue
 // overflowed a resync message and a fresh snapshot.
 func (c *conn) resyncAll() error {
@@ -312,6 +271,7 @@ func (c *conn) resyncAll() error {
 	for i, s := range subs {
 		snaps[i] = c.h.state.Snapshot(s.q)
 		s.fromVersion = snaps[i].Version
+		c.h.holdSnapshot(s, snaps[i].Patrols)
 	}
 	c.mu.Lock()
 	c.resync = false

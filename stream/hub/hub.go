@@ -41,6 +41,11 @@ type Hub struct {
 	ring        *ring
 	lastSeq     uint64 // last events-stream sequence fanned out
 	lastVersion uint64 // last change version fanned out
+	// patrolChanges are the worker changes since the last tick, tick
+	// counts the ticks; board holds the workers as of the last tick.
+	patrolChanges map[string]live.Change
+	tick          uint64
+	board         *board
 
 	connsMu sync.Mutex
 	conns   map[*conn]struct{}
@@ -53,11 +58,13 @@ type Hub struct {
 func New(cfg Config, st *live.State) *Hub {
 	cfg = cfg.withDefaults()
 	h := &Hub{
-		cfg:     cfg,
-		state:   st,
-		metrics: newMetrics(),
-		subs:    newSubIndex(),
-		conns:   map[*conn]struct{}{},
+		cfg:           cfg,
+		state:         st,
+		metrics:       newMetrics(),
+		subs:          newSubIndex(),
+		patrolChanges: map[string]live.Change{},
+		board:         newBoard(),
+		conns:         map[*conn]struct{}{},
 	}
 	h.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
@@ -102,18 +109,6 @@ func (h *Hub) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-}
-
-// flush has every connection with coalesced patrol changes send them.
-func (h *Hub) flush() {
-	h.eachConn(func(c *conn) {
-		c.mu.Lock()
-		if c.patrols {
-			c.flushDue = true
-			c.signal()
-		}
-		c.mu.Unlock()
-	})
 }
 
 // ping has every connection send a WebSocket ping.
@@ -185,6 +180,7 @@ func (h *Hub) drop(c *conn) {
 	defer c.mu.Unlock()
 	for id, s := range c.subs {
 		h.unindex(s)
+		c.forget(s)
 		delete(c.subs, id)
 	}
 	c.closing = true

@@ -74,8 +74,7 @@ func appendDelta(dst []byte, id string, c *change, prev uint64, removal bool) []
 }
 
 // worker is a worker's view shared by every subscription it goes to,
-// encoded the first time one of them needs it; most positions are
-// overtaken by the next before a flush and never encoded.
+// encoded the first time one of them needs it.
 type worker struct {
 	view *live.Worker
 	once sync.Once
@@ -90,36 +89,28 @@ func (w *worker) bytes() []byte {
 	return w.json
 }
 
-// appendPatrols writes a patrol batch: the latest position of each worker
+// appendPatrols writes a patrol batch: the latest view of each worker
 // that changed in the subscription's selection, and the ids of those that
 // left it.
-func appendPatrols(dst []byte, id string, at time.Time, workers map[string]*worker) []byte {
+func appendPatrols(dst []byte, id string, at time.Time, workers []*worker, gone []string) []byte {
 	dst = append(dst, `{"op":"patrols","sub":"`...)
 	dst = append(dst, id...)
 	dst = append(dst, `","at":`...)
 	t, _ := event.Time{Time: at}.MarshalJSON() // a time always encodes
 	dst = append(dst, t...)
 	dst = append(dst, `,"workers":[`...)
-	n := 0
-	for _, w := range workers {
-		if w != nil {
-			if n > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, w.bytes()...)
-			n++
+	for i, w := range workers {
+		if i > 0 {
+			dst = append(dst, ',')
 		}
+		dst = append(dst, w.bytes()...)
 	}
 	dst = append(dst, `],"gone":[`...)
-	n = 0
-	for key, w := range workers {
-		if w == nil {
-			if n > 0 {
-				dst = append(dst, ',')
-			}
-			dst = strconv.AppendQuote(dst, key)
-			n++
+	for i, g := range gone {
+		if i > 0 {
+			dst = append(dst, ',')
 		}
+		dst = strconv.AppendQuote(dst, g)
 	}
 	return append(dst, "]}"...)
 }

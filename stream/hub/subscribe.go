@@ -15,7 +15,7 @@ func (h *Hub) subscribe(c *conn, req *request) *protoError {
 		return &protoError{Op: "error", Sub: req.ID, Code: codeOutOfScope, Field: "area",
 			Message: fmt.Sprintf("area %s is outside this connection's scope %s", req.Area, c.scope)}
 	}
-	s := &subscription{id: req.ID, conn: c, q: req.query(c.scope)}
+	s := newSubscription(req.ID, c, req.query(c.scope))
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -38,6 +38,7 @@ func (h *Hub) subscribe(c *conn, req *request) *protoError {
 	if items == nil {
 		snap := h.state.Snapshot(s.q)
 		s.fromVersion = snap.Version
+		h.holdSnapshot(s, snap.Patrols)
 		items = []item{{kind: itemSnapshot, sub: s, snap: &snap}}
 		if req.Resume != nil {
 			h.metrics.resumes.WithLabelValues("snapshot").Inc()
@@ -48,10 +49,12 @@ func (h *Hub) subscribe(c *conn, req *request) *protoError {
 
 	c.mu.Lock()
 	if old != nil {
-		old.closed.Store(true)
-		old.patrols = nil
+		c.forget(old)
 	}
 	c.subs[s.id] = s
+	if s.q.Layers.Has(live.Patrols) {
+		c.patrolSubs++
+	}
 	if !c.closing && !c.resync {
 		// A connection waiting for resync gets this subscription's
 		// snapshot with the others'.
@@ -86,12 +89,16 @@ func (h *Hub) replay(s *subscription, seq uint64) []item {
 	// Every change up to lastVersion is in the ring; later ones reach s
 	// live.
 	s.fromVersion = h.lastVersion
+	// Patrol positions are not kept for replay: the client gets the
+	// workers as they are now, replacing what it held.
+	var workers []*live.Worker
 	if s.q.Layers.Has(live.Patrols) {
 		q := s.q
 		q.Layers = live.LayersOf(live.Patrols)
-		snap := h.state.Snapshot(q)
-		items = append(items, item{kind: itemPatrolsFull, sub: s, full: snap.Patrols})
+		workers = h.state.Snapshot(q).Patrols
+		items = append(items, item{kind: itemPatrolsFull, sub: s, full: workers})
 	}
+	h.holdSnapshot(s, workers)
 	return items
 }
 
@@ -117,8 +124,7 @@ func (h *Hub) unsubscribe(c *conn, id string) bool {
 	s := c.subs[id]
 	if s != nil {
 		delete(c.subs, id)
-		s.closed.Store(true)
-		s.patrols = nil
+		c.forget(s)
 	}
 	c.mu.Unlock()
 	if s == nil {
@@ -126,6 +132,15 @@ func (h *Hub) unsubscribe(c *conn, id string) bool {
 	}
 	h.unindex(s)
 	return true
+}
+
+// forget marks a subscription removed from its connection; called with
+// c.mu held.
+func (c *conn) forget(s *subscription) {
+	s.closed.Store(true)
+	if s.q.Layers.Has(live.Patrols) {
+		c.patrolSubs--
+	}
 }
 
 // unindex takes a subscription out of the fan-out index; called under

@@ -3,7 +3,7 @@ package hub
 import (
 	"sync/atomic"
 
-	"github.com/tidwall/rtree"
+	"github.com/paulmach/orb"
 
 	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/stream/live"
@@ -18,12 +18,16 @@ type subscription struct {
 	// Guarded by the hub's lock.
 	fromVersion uint64 // changes up to this version are in what it was sent
 	seen        uint64 // the last change version fan-out looked at it for
-	indexKey    string // its key in the area index, when it has one
 
-	// patrols are the coalesced worker changes since the last flush: the
-	// latest view per worker, nil for a worker that left the selection.
-	// Guarded by the connection's lock.
-	patrols map[string]*worker
+	// indexKey is the area code it is indexed by when it has no box: its
+	// area or its scope, whichever is the smaller area (the longer code).
+	indexKey string
+
+	// lastTick is the patrol tick its last batch (or snapshot) reflects;
+	// held are the workers the client holds. Set when it is registered or
+	// resynchronised, then only the connection's writer touches them.
+	lastTick uint64
+	held     map[string]struct{}
 
 	// prev is the sequence of the last snapshot or delta written; only
 	// the connection's writer touches it.
@@ -32,32 +36,37 @@ type subscription struct {
 	closed atomic.Bool // unsubscribed or replaced; queued messages are skipped
 }
 
+func newSubscription(id string, c *conn, q live.Query) *subscription {
+	s := &subscription{id: id, conn: c, q: q}
+	if q.BBox == nil {
+		s.indexKey = q.Area
+		if len(q.Scope) > len(s.indexKey) {
+			s.indexKey = q.Scope
+		}
+	}
+	return s
+}
+
 // subIndex finds the subscriptions a change at some place may interest,
-// without looking at the others: an R-tree of the bounding boxes, a map of
+// without looking at the others: a grid of the bounding boxes, a map of
 // area codes (a subscription with an area or a scope but no box), and
 // the few that want everything. It is guarded by the hub's lock.
 type subIndex struct {
-	boxes      rtree.RTreeG[*subscription]
+	boxes      *boxGrid
 	areas      map[string]map[*subscription]struct{}
 	everywhere map[*subscription]struct{}
 	keys       []string // scratch for AreaKeys
 }
 
 func newSubIndex() *subIndex {
-	return &subIndex{areas: map[string]map[*subscription]struct{}{}, everywhere: map[*subscription]struct{}{}}
+	return &subIndex{boxes: newBoxGrid(), areas: map[string]map[*subscription]struct{}{}, everywhere: map[*subscription]struct{}{}}
 }
 
 func (ix *subIndex) add(s *subscription) {
 	switch {
 	case s.q.BBox != nil:
-		ix.boxes.Insert(s.q.BBox.Min, s.q.BBox.Max, s)
-	case s.q.Area != "" || s.q.Scope != "":
-		// The longer code is the smaller area: where the subscription
-		// lies, whether or not it stays within its scope.
-		s.indexKey = s.q.Area
-		if len(s.q.Scope) > len(s.indexKey) {
-			s.indexKey = s.q.Scope
-		}
+		ix.boxes.add(s)
+	case s.indexKey != "":
 		set := ix.areas[s.indexKey]
 		if set == nil {
 			set = map[*subscription]struct{}{}
@@ -72,7 +81,7 @@ func (ix *subIndex) add(s *subscription) {
 func (ix *subIndex) remove(s *subscription) {
 	switch {
 	case s.q.BBox != nil:
-		ix.boxes.Delete(s.q.BBox.Min, s.q.BBox.Max, s)
+		ix.boxes.remove(s)
 	case s.indexKey != "":
 		if set := ix.areas[s.indexKey]; set != nil {
 			delete(set, s)
@@ -99,10 +108,7 @@ func (ix *subIndex) candidates(version uint64, places [2]place, fn func(*subscri
 		if p.chain == nil {
 			continue
 		}
-		ix.boxes.Search(p.pos, p.pos, func(_, _ [2]float64, s *subscription) bool {
-			visit(s)
-			return true
-		})
+		ix.boxes.search(orb.Point(p.pos), visit)
 		if len(ix.areas) > 0 {
 			ix.keys = live.AreaKeys(ix.keys[:0], p.chain)
 			for _, k := range ix.keys {

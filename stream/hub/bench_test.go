@@ -1,0 +1,125 @@
+package hub
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/stream/bus"
+	"github.com/gridpulse/gridpulse/stream/live"
+)
+
+// The benchmark district: about 24 × 28 km around Shuangliu, nine streets
+// in vertical strips.
+const (
+	benchMinLon, benchMaxLon = 103.80, 104.05
+	benchMinLat, benchMaxLat = 30.45, 30.70
+)
+
+func benchPlace(r *rand.Rand) (event.Position, *event.Chain) {
+	lon := benchMinLon + r.Float64()*(benchMaxLon-benchMinLon)
+	lat := benchMinLat + r.Float64()*(benchMaxLat-benchMinLat)
+	street := 1 + int((lon-benchMinLon)/(benchMaxLon-benchMinLon)*9)
+	s := fmt.Sprintf("510116%03d", min(street, 9))
+	return event.Position{lon, lat}, &event.Chain{Street: s, Community: s + "001", GeneralGrid: s + "001001"}
+}
+
+// benchSubscribers attaches n subscriptions, one per connection, without
+// sockets: 90% random viewports of 2–10 km a side, 10% whole streets. It
+// returns the connections so the benchmark can empty their queues.
+func benchSubscribers(h *Hub, n int, r *rand.Rand) []*conn {
+	conns := make([]*conn, n)
+	for i := range conns {
+		c := newConn(h, nil, "")
+		q := live.Query{Layers: live.AllLayers}
+		if i%10 == 0 {
+			q.Area = fmt.Sprintf("510116%03d", 1+i/10%9)
+		} else {
+			w, hgt := 0.02+r.Float64()*0.08, 0.02+r.Float64()*0.08
+			lon := benchMinLon + r.Float64()*(benchMaxLon-benchMinLon-w)
+			lat := benchMinLat + r.Float64()*(benchMaxLat-benchMinLat-hgt)
+			q.BBox = &orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + w, lat + hgt}}
+		}
+		s := newSubscription(fmt.Sprintf("s%d", i), c, q)
+		h.holdSnapshot(s, nil)
+		c.subs[s.id] = s
+		h.subs.add(s)
+		conns[i] = c
+	}
+	return conns
+}
+
+// BenchmarkBroadcast measures one event applied to the live state and
+// fanned out to 1,000 subscriptions: for orders, queued for each
+// subscription it concerns; for patrols, noted for the tick, with the
+// tick itself (one per 20,000 events, a second at 20k events/s) and
+// every subscription's batch computed, but not encoded or written.
+// deliveries/op is how many subscriptions each event reached, or for
+// patrols how many worker entries the batches held per event.
+func BenchmarkBroadcast(b *testing.B) {
+	for _, layer := range []string{"orders", "patrols"} {
+		b.Run(layer, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			st := live.New(live.Config{})
+			h := New(Config{SendQueue: 1 << 20}, st)
+			conns := benchSubscribers(h, 1000, r)
+			msgs := make([]bus.Message, 4096)
+			now := time.Now()
+			for i := range msgs {
+				pos, chain := benchPlace(r)
+				e := &event.Event{ID: fmt.Sprintf("e%d", i), Time: event.Time{Time: now.Add(time.Duration(i) * time.Millisecond)},
+					Location: pos, Area: chain}
+				if layer == "orders" {
+					e.Type, e.Order = event.TypeOrder, &event.Order{OrderID: fmt.Sprintf("WO%d", i%2000), State: event.Received,
+						Channel: "hotline_12345", Category: "environment.parking", Priority: "normal", Title: "车辆占道，影响通行"}
+					msgs[i] = bus.Message{Stream: bus.EventsStream, Event: e}
+				} else {
+					e.Type, e.Patrol = event.TypePatrol, &event.Patrol{WorkerID: fmt.Sprintf("GW%d", i%3000), Role: "grid_worker", OnDuty: true}
+					msgs[i] = bus.Message{Stream: bus.PatrolStream, Event: e}
+				}
+			}
+			delivered := 0
+			drain := func() {
+				if layer == "patrols" {
+					h.flush()
+				}
+				for _, c := range conns {
+					delivered += len(c.queue)
+					c.queue = c.queue[:0]
+					for _, s := range c.subs {
+						ws, gone := h.board.batch(s)
+						delivered += len(ws) + len(gone)
+					}
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				m := msgs[i%len(msgs)]
+				m.Seq = uint64(i + 1)
+				// A fresh event id and a later time each round, so the
+				// state takes every message.
+				e := *m.Event
+				e.ID = fmt.Sprint(i)
+				e.Time.Time = e.Time.Add(time.Duration(i/len(msgs)) * time.Hour)
+				m.Event = &e
+				st.Apply(m)
+				if layer == "patrols" && i%20000 == 19999 {
+					drain()
+				}
+				if layer == "orders" && i%len(msgs) == len(msgs)-1 {
+					b.StopTimer()
+					drain()
+					b.StartTimer()
+				}
+			}
+			drain()
+			b.StopTimer()
+			b.ReportMetric(float64(delivered)/float64(b.N), "deliveries/op")
+		})
+	}
+}

@@ -1,0 +1,215 @@
+package hub
+
+import (
+	"sync"
+	"time"
+
+	"github.com/tidwall/rtree"
+
+	"github.com/gridpulse/gridpulse/stream/live"
+)
+
+// Patrol positions are many (thousands of workers, every few seconds) and
+// only the latest per worker matters, so they do not fan out per event.
+// Each position only replaces the worker's entry in a map of changes
+// (one map write, whatever the number of clients). Every flush tick the
+// changes are moved onto the board, an index of every worker's latest
+// view by place and area stamped with the tick it last changed in. Each
+// connection's writer then asks the board, per subscription, for the
+// workers in its box or area that changed since the tick it last sent,
+// and for the ones it holds that have left; its work is proportional to
+// what it sends.
+
+// board is the hub's copy of the workers, updated once per tick.
+type board struct {
+	mu      sync.RWMutex
+	tick    uint64 // the last tick applied
+	workers map[string]*workerRec
+	tree    rtree.RTreeG[*workerRec]
+	areas   map[string]map[*workerRec]struct{}
+	gone    []*workerRec // removed workers, oldest first, purged after goneTicks
+	keys    []string     // scratch for AreaKeys
+}
+
+// goneTicks is how long a removed worker stays on the board, so that a
+// writer that fell behind still reports it gone.
+const goneTicks = 600
+
+// workerRec is one worker on the board.
+type workerRec struct {
+	id      string
+	view    *live.Worker
+	enc     *worker // view, encoded once when first needed
+	changed uint64  // the tick of the last change
+	removed bool
+	keys    []string // the area codes holding it, as indexed
+}
+
+func newBoard() *board {
+	return &board{workers: map[string]*workerRec{}, areas: map[string]map[*workerRec]struct{}{}}
+}
+
+// apply moves one tick's changes onto the board.
+func (b *board) apply(tick uint64, changes map[string]live.Change) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tick = tick
+	for id, ch := range changes {
+		rec := b.workers[id]
+		if rec == nil {
+			if ch.Removed {
+				continue
+			}
+			rec = &workerRec{id: id}
+			b.workers[id] = rec
+		} else if !rec.removed {
+			b.unplace(rec)
+		}
+		rec.changed = tick
+		rec.view = ch.View.(*live.Worker)
+		rec.enc = &worker{view: rec.view}
+		rec.removed = ch.Removed
+		if ch.Removed {
+			b.gone = append(b.gone, rec)
+			continue
+		}
+		b.place(rec)
+	}
+	for len(b.gone) > 0 && (b.gone[0].changed+goneTicks < tick || !b.gone[0].removed) {
+		if rec := b.gone[0]; rec.removed && b.workers[rec.id] == rec {
+			delete(b.workers, rec.id)
+		}
+		b.gone = b.gone[1:]
+	}
+}
+
+func (b *board) place(rec *workerRec) {
+	pos := rec.view.Location
+	b.tree.Insert(pos, pos, rec)
+	b.keys = live.AreaKeys(b.keys[:0], &rec.view.Area)
+	rec.keys = append(rec.keys[:0], b.keys...)
+	for _, k := range rec.keys {
+		set := b.areas[k]
+		if set == nil {
+			set = map[*workerRec]struct{}{}
+			b.areas[k] = set
+		}
+		set[rec] = struct{}{}
+	}
+}
+
+func (b *board) unplace(rec *workerRec) {
+	pos := rec.view.Location
+	b.tree.Delete(pos, pos, rec)
+	for _, k := range rec.keys {
+		if set := b.areas[k]; set != nil {
+			delete(set, rec)
+			if len(set) == 0 {
+				delete(b.areas, k)
+			}
+		}
+	}
+}
+
+// batch works out one subscription's patrol message since its last tick:
+// the workers in its selection that changed, and the ones it holds that
+// have left it. Only the subscription's writer calls it.
+func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.tick <= s.lastTick {
+		return nil, nil
+	}
+	since := s.lastTick
+	s.lastTick = b.tick
+	take := func(rec *workerRec) {
+		if rec.changed > since && s.q.Match(rec.view) {
+			workers = append(workers, rec.enc)
+			s.held[rec.id] = struct{}{}
+		}
+	}
+	switch {
+	case s.q.BBox != nil:
+		b.tree.Search(s.q.BBox.Min, s.q.BBox.Max, func(_, _ [2]float64, rec *workerRec) bool {
+			take(rec)
+			return true
+		})
+	case s.indexKey != "":
+		for rec := range b.areas[s.indexKey] {
+			take(rec)
+		}
+	default:
+		for _, rec := range b.workers {
+			if !rec.removed {
+				take(rec)
+			}
+		}
+	}
+	for id := range s.held {
+		rec := b.workers[id]
+		if rec == nil || rec.changed > since && (rec.removed || !s.q.Match(rec.view)) {
+			gone = append(gone, id)
+			delete(s.held, id)
+		}
+	}
+	return workers, gone
+}
+
+// holdSnapshot records the workers a subscription was just sent in a
+// snapshot; called under the hub's lock, which also fixes the tick the
+// subscription's patrol batches start after.
+func (h *Hub) holdSnapshot(s *subscription, ws []*live.Worker) {
+	s.lastTick = h.tick
+	s.held = make(map[string]struct{}, len(ws))
+	for _, w := range ws {
+		s.held[w.WorkerID] = struct{}{}
+	}
+}
+
+// flush ends a patrol tick: the changes since the last one go onto the
+// board, and every connection with a patrol subscription is asked to send
+// its batches.
+func (h *Hub) flush() {
+	h.mu.Lock()
+	changes := h.patrolChanges
+	h.patrolChanges = make(map[string]live.Change, len(changes))
+	h.tick++
+	tick := h.tick
+	h.mu.Unlock()
+	h.board.apply(tick, changes)
+	h.eachConn(func(c *conn) {
+		c.mu.Lock()
+		if c.patrolSubs > 0 {
+			c.flushDue = true
+			c.signal()
+		}
+		c.mu.Unlock()
+	})
+}
+
+// appendPatrolBatches adds each patrol subscription's batch to the frame;
+// run by the connection's writer.
+func (c *conn) appendPatrolBatches(frame []byte) []byte {
+	c.mu.Lock()
+	subs := make([]*subscription, 0, c.patrolSubs)
+	for _, s := range c.subs {
+		if s.q.Layers.Has(live.Patrols) {
+			subs = append(subs, s)
+		}
+	}
+	c.mu.Unlock()
+	now := time.Now()
+	for _, s := range subs {
+		if s.closed.Load() {
+			continue
+		}
+		workers, gone := c.h.board.batch(s)
+		if len(workers) == 0 && len(gone) == 0 {
+			continue
+		}
+		frame = appendPatrols(frame, s.id, now, workers, gone)
+		frame = append(frame, '\n')
+		c.h.metrics.sent(opPatrols)
+	}
+	return frame
+}
