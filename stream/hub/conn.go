@@ -199,6 +199,13 @@ func (c *conn) writer() {
 		if cap(frame) > 4*c.h.cfg.MaxFrameBytes {
 			frame = nil // let one huge snapshot's buffer go
 		}
+		var enc encodeError
+		if errors.As(err, &enc) {
+			c.h.cfg.Logger.Error("hub: cannot encode a message", "remote", c.ws.RemoteAddr(), "err", err)
+			c.h.metrics.closes.WithLabelValues("1011").Inc()
+			c.sendClose(closeReason{websocket.CloseInternalServerErr, "internal error"})
+			return
+		}
 		if err != nil {
 			c.h.cfg.Logger.Debug("websocket write failed", "remote", c.ws.RemoteAddr(), "err", err)
 			// Closing the socket ends the reader, which tears down.
@@ -236,7 +243,7 @@ func (c *conn) appendItem(frame []byte, it *item) ([]byte, error) {
 	case itemSnapshot:
 		b, err := encodeSnapshot(it.sub.id, it.sub.q.Layers, it.snap)
 		if err != nil {
-			return frame, err
+			return frame, encodeError{err}
 		}
 		frame = append(frame, b...)
 		it.sub.prev = it.snap.Seq
@@ -302,6 +309,13 @@ func (c *conn) sendClose(r closeReason) {
 	}
 	_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace))
 }
+
+// encodeError is a message that could not be encoded: a fault of the
+// server, answered with 1011 rather than by dropping the connection.
+type encodeError struct{ err error }
+
+func (e encodeError) Error() string { return "encode: " + e.err.Error() }
+func (e encodeError) Unwrap() error { return e.err }
 
 // closeGrace is how long a closed connection waits for the client's
 // close frame.
