@@ -98,7 +98,7 @@ func TestRosterFillsTheGrids(t *testing.T) {
 		{grids / 2, grids / 2, 0, 0},
 		{grids, grids, 0, 0},
 		{grids + 10, grids, 6, 4},
-		{4 * grids, grids, 29, 19},
+		{4 * grids, grids, int(math.Round(1.8 * float64(grids))), 3*grids - int(math.Round(1.8*float64(grids)))},
 	}
 	for _, tt := range tests {
 		ws := roster(d, tt.n, 1)
