@@ -1,6 +1,10 @@
 package geo
 
-import "github.com/gridpulse/gridpulse/area"
+import (
+	"slices"
+
+	"github.com/gridpulse/gridpulse/area"
+)
 
 // buckets is a uniform grid laid over one layer: each cell lists the
 // areas that may hold some of it, in the set's order, each flagged when it
@@ -72,6 +76,7 @@ func newBuckets(shapes []shape, sc *scratch) buckets {
 			count[c] = 0 // now the number placed so far
 		}
 	}
+	b.items = slices.Clip(b.items)
 	for _, p := range pairs {
 		v := b.cells[p.cell]
 		if v == emptyBucket {

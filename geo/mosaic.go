@@ -3,6 +3,7 @@ package geo
 import (
 	"math"
 	"runtime"
+	"slices"
 )
 
 // mosaic is one fine grid over the whole district that answers most of a
@@ -51,7 +52,7 @@ var noneEntry = [chainLen]int32{slotNone, slotNone, slotNone, slotNone, slotNone
 const mosaicCellsPerArea = 64
 
 // maxMosaicCells bounds the mosaic's memory for very large sets.
-const maxMosaicCells = 1 << 25
+const maxMosaicCells = 1 << 24
 
 func newMosaic(layers [chainLen]*layerIndex) mosaic {
 	var all []shape
@@ -95,7 +96,7 @@ func newMosaic(layers [chainLen]*layerIndex) mosaic {
 		entries = foldSlots(L, entries, entryOf, <-done[L])
 		<-workers
 	}
-	m.entries = entries
+	m.entries = slices.Clip(entries)
 	if len(entries) <= math.MaxUint16+1 {
 		m.small = make([]uint16, ncells)
 		for i, e := range entryOf {
