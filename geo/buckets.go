@@ -43,7 +43,7 @@ const bucketsPerShape = 16
 const maxBuckets = 1 << 24
 
 func newBuckets(shapes []shape, sc *scratch) buckets {
-	g, ok := gridOver(shapes, min(bucketsPerShape*len(shapes), maxBuckets))
+	g, ok := gridOver(emptyExtent.add(shapes), min(bucketsPerShape*len(shapes), maxBuckets))
 	if !ok {
 		return buckets{}
 	}

@@ -13,17 +13,28 @@ type grid struct {
 	sx, sy float64 // cells per unit of x and of y
 }
 
-// gridOver lays a grid of about cells cells, square on the ground, over
-// the bounding box of shapes. ok is false when the box is empty or flat.
-func gridOver(shapes []shape, cells int) (g grid, ok bool) {
-	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+// extent is a bounding box, empty when min > max.
+type extent struct{ minX, minY, maxX, maxY float64 }
+
+// emptyExtent holds nothing; adding a shape to it gives that shape's box.
+var emptyExtent = extent{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+
+// add widens e to hold the bounding boxes of shapes.
+func (e extent) add(shapes []shape) extent {
 	for i := range shapes {
 		s := &shapes[i]
 		if s.minX <= s.maxX && s.minY <= s.maxY {
-			minX, minY = math.Min(minX, s.minX), math.Min(minY, s.minY)
-			maxX, maxY = math.Max(maxX, s.maxX), math.Max(maxY, s.maxY)
+			e.minX, e.minY = math.Min(e.minX, s.minX), math.Min(e.minY, s.minY)
+			e.maxX, e.maxY = math.Max(e.maxX, s.maxX), math.Max(e.maxY, s.maxY)
 		}
 	}
+	return e
+}
+
+// gridOver lays a grid of about cells cells, square on the ground, over
+// e. ok is false when e is empty or flat.
+func gridOver(e extent, cells int) (g grid, ok bool) {
+	minX, minY, maxX, maxY := e.minX, e.minY, e.maxX, e.maxY
 	w, h := maxX-minX, maxY-minY
 	if !(w > 0 && h > 0) || math.IsInf(w, 0) || math.IsInf(h, 0) {
 		return grid{}, false

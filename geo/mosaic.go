@@ -55,16 +55,12 @@ const mosaicCellsPerArea = 64
 const maxMosaicCells = 1 << 24
 
 func newMosaic(layers [chainLen]*layerIndex) mosaic {
-	var all []shape
-	n := 0
+	ext, n := emptyExtent, 0
 	for _, li := range layers {
+		ext = ext.add(li.shapes)
 		n += len(li.shapes)
 	}
-	all = make([]shape, 0, n)
-	for _, li := range layers {
-		all = append(all, li.shapes...)
-	}
-	grid, ok := gridOver(all, min(mosaicCellsPerArea*n, maxMosaicCells))
+	grid, ok := gridOver(ext, min(mosaicCellsPerArea*n, maxMosaicCells))
 	if !ok {
 		return mosaic{} // no grid: every layer is searched
 	}
