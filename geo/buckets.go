@@ -93,6 +93,9 @@ func newBuckets(shapes []shape, sc *scratch) buckets {
 // holds (x, y).
 func (li *layerIndex) locate(x, y float64) *area.Area {
 	b := &li.buckets
+	if b.cells == nil {
+		return li.scan(x, y) // no grid: the layer's areas are all flat
+	}
 	c, ok := b.grid.cell(x, y)
 	if !ok {
 		return nil
@@ -108,6 +111,16 @@ func (li *layerIndex) locate(x, y float64) *area.Area {
 	for _, cand := range b.items[v : v+n] {
 		if a := li.test(cand, x, y); a != nil {
 			return a
+		}
+	}
+	return nil
+}
+
+// scan tests every area of the layer in order.
+func (li *layerIndex) scan(x, y float64) *area.Area {
+	for k := range li.shapes {
+		if li.shapes[k].contains(x, y) {
+			return li.areas[k]
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/gridpulse/gridpulse/area"
 )
@@ -105,6 +106,34 @@ func TestLocate(t *testing.T) {
 // areas lists the chain in chainLayers order.
 func (c Chain) areas() [chainLen]*area.Area {
 	return [chainLen]*area.Area{c.Street, c.Community, c.Compound, c.Building, c.GeneralGrid, c.MicroGrid, c.DedicatedGrid}
+}
+
+// TestLocateFlat checks areas without area, which no grid can be laid
+// over: orb/planar still holds the points on their outlines.
+func TestLocateFlat(t *testing.T) {
+	set := area.NewSet()
+	line := orb.Polygon{{{103.9, 30.5}, {103.91, 30.5}, {103.9, 30.5}}}
+	set.Add(&area.Area{Code: "510116001", Layer: area.Street, Geometry: line})
+	ix := NewIndex(set)
+	for _, tt := range []struct {
+		p    orb.Point
+		want bool
+	}{
+		{orb.Point{103.905, 30.5}, true},
+		{orb.Point{103.905, 30.501}, false},
+		{orb.Point{0, 0}, false},
+	} {
+		want := planar.PolygonContains(line, tt.p)
+		if want != tt.want {
+			t.Fatalf("%v: orb/planar says %v: the table is wrong", tt.p, want)
+		}
+		if got := ix.Locate(tt.p[0], tt.p[1]).Street != nil; got != want {
+			t.Errorf("Locate(%v) found a street: %v, want %v", tt.p, got, want)
+		}
+		if got := ix.LocateIn(area.Street, tt.p) != nil; got != want {
+			t.Errorf("LocateIn(%v) found a street: %v, want %v", tt.p, got, want)
+		}
+	}
 }
 
 func TestLocateDoesNotAllocate(t *testing.T) {
