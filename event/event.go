@@ -42,7 +42,7 @@ type Event struct {
 
 	// Set by ingest, never by senders.
 	Area     *Chain `json:"area,omitempty"`     // the areas holding Location
-	Received Time   `json:"received,omitempty"` // when ingest accepted it
+	Received Time   `json:"received,omitzero"` // when ingest accepted it
 }
 
 // Chain is the codes of the areas holding an event's location; empty where
