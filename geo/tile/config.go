@@ -29,8 +29,10 @@ func (lr LayerRange) has(z uint32) bool { return z >= lr.MinZoom && z <= lr.MaxZ
 // or more across and a tile holds at most a few hundred of them: the
 // district outline is useful at every zoom; its 9 streets from z8 (a
 // tile there is ~135 km wide); 118 communities from z10; 1,168
-// compounds of 1–15 ha and 736 general grids from z12 (~8 km tiles,
-// a 1 ha compound ~6 px); 1,792 dedicated grids, smaller, from z13; 10,073
+// compounds of 1–15 ha also from z10 — a few pixels each there, but the
+// wall screen shows the whole district at about z10.7 and its users want
+// every compound coloured at a glance; 736 general grids from z12 (~8 km
+// tiles); 1,792 dedicated grids, smaller, from z13; 10,073
 // micro grids (~300 m) from z14; buildings, the smallest and most
 // numerous, from z15. Starting lower would put thousands of sub-pixel
 // polygons in one tile for nothing.
@@ -39,7 +41,7 @@ func DefaultLayers() []LayerRange {
 		{Layer: area.District, MinZoom: 0, MaxZoom: MaxZoom},
 		{Layer: area.Street, MinZoom: 8, MaxZoom: MaxZoom},
 		{Layer: area.Community, MinZoom: 10, MaxZoom: MaxZoom},
-		{Layer: area.Compound, MinZoom: 12, MaxZoom: MaxZoom},
+		{Layer: area.Compound, MinZoom: 10, MaxZoom: MaxZoom},
 		{Layer: area.GeneralGrid, MinZoom: 12, MaxZoom: MaxZoom},
 		{Layer: area.DedicatedGrid, MinZoom: 13, MaxZoom: MaxZoom},
 		{Layer: area.MicroGrid, MinZoom: 14, MaxZoom: MaxZoom},

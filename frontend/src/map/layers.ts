@@ -78,7 +78,7 @@ function compound(z: ZoomRange): LayerSpecification[] {
       minzoom: z.minzoom,
       paint: {
         'fill-color': colour,
-        'fill-opacity': ['interpolate', ['linear'], ['zoom'], 11, 0.55, 16, 0.3],
+        'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.9, 13, 0.55, 16, 0.3],
       },
     },
     {
