@@ -10,6 +10,8 @@ SHELL := bash
 ADDR ?= 127.0.0.1:8080
 DATA ?= data
 PRESET ?= shuangliu
+# make run drives the district with the simulator; SERVE_FLAGS= turns it off.
+SERVE_FLAGS ?= --simulate --sim-warmup 72h
 CHROMIUM_PATH ?= /usr/bin/chromium
 # The race detector needs cgo and a C compiler; without them the tests run
 # without it.
@@ -30,12 +32,12 @@ export CHROMIUM_PATH
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-run: build ## build, seed $(DATA)/areas with the $(PRESET) preset if empty, serve on $(ADDR)
+run: build ## build, seed $(DATA)/areas with the $(PRESET) preset if empty, serve on $(ADDR) with the simulator
 	@if ! compgen -G '$(DATA)/areas/*.geojson' >/dev/null; then \
 		echo "seeding $(DATA)/areas with the $(PRESET) preset"; \
 		$(BIN) seed --preset $(PRESET) --out $(DATA)/areas; \
 	fi
-	$(BIN) serve --addr $(ADDR) --data $(DATA)
+	$(BIN) serve --addr $(ADDR) --data $(DATA) $(SERVE_FLAGS)
 
 build: $(FRONTEND_DIST) go-deps ## build the frontend and bin/gridpulse
 	go build -o $(BIN) ./cmd/gridpulse

@@ -23,6 +23,9 @@ type Config struct {
 	// MaxBodyBytes is the largest request body accepted; larger ones get
 	// 413. Default 1 MiB.
 	MaxBodyBytes int64
+	// MaxEventsBodyBytes is the largest batch POST /api/v1/events accepts.
+	// Default 4 MiB, about 10,000 events at their usual size.
+	MaxEventsBodyBytes int64
 	// TileMaxAge is how long browsers and proxies may reuse a tile before
 	// revalidating it with its ETag. Tiles change only when the areas are
 	// reseeded or imported. Default 5 minutes.
@@ -38,6 +41,7 @@ const (
 	defaultIdleTimeout       = 120 * time.Second
 	defaultShutdownTimeout   = 10 * time.Second
 	defaultMaxBodyBytes      = 1 << 20
+	defaultMaxEventsBody     = 4 << 20
 	defaultTileMaxAge        = 5 * time.Minute
 )
 
@@ -63,6 +67,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	if c.MaxEventsBodyBytes <= 0 {
+		c.MaxEventsBodyBytes = defaultMaxEventsBody
 	}
 	if c.TileMaxAge <= 0 {
 		c.TileMaxAge = defaultTileMaxAge

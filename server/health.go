@@ -17,12 +17,19 @@ func (s *Server) getHealthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, statusBody{Status: "ok"})
 }
 
-// getReadyz answers GET /readyz: 200 once the areas are loaded and
-// indexed, 503 before.
+// getReadyz answers GET /readyz: 200 once the areas are indexed, the bus
+// answers and the live state has caught up with the stream; 503 before.
 func (s *Server) getReadyz(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	if _, err := s.loaded(); err != nil {
 		return err
+	}
+	l, err := s.liveReady()
+	if err != nil {
+		return err
+	}
+	if err := l.Check(c.Request().Context()); err != nil {
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeNotReady, Message: err.Error()}
 	}
 	return c.JSON(http.StatusOK, statusBody{Status: "ready"})
 }

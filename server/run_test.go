@@ -5,51 +5,29 @@ import (
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 )
 
-// addrHandler is a slog handler that hands over the address Run logs when
-// it starts listening.
-type addrHandler struct {
-	slog.Handler
-	addr chan string
-}
-
-func (h addrHandler) Enabled(context.Context, slog.Level) bool { return true }
-
-func (h addrHandler) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == "listening" {
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == "addr" {
-				h.addr <- a.Value.String()
-				return false
-			}
-			return true
-		})
-	}
-	return nil
-}
-
 func TestRunServesUntilCancelled(t *testing.T) {
-	addr := make(chan string, 1)
-	logger := slog.New(addrHandler{Handler: slog.DiscardHandler, addr: addr})
-	s, err := New(Config{Addr: "127.0.0.1:0"}, Deps{Frontend: testFrontend, Logger: logger})
+	s, err := New(Config{Addr: "127.0.0.1:0"}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetAreas(testAreas(t)); err != nil {
+	a := testAreas(t)
+	if err := s.SetAreas(a); err != nil {
 		t.Fatal(err)
 	}
+	startLive(t, s, a)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("Run returned before listening: %v", err)
+	addrCtx, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	addr, err := s.Addr(addrCtx)
+	if err != nil {
+		t.Fatalf("Run did not listen: %v", err)
 	}
+	base := "http://" + addr
 	res, err := http.Get(base + "/readyz")
 	if err != nil {
 		t.Fatal(err)
@@ -69,17 +47,19 @@ func TestRunServesUntilCancelled(t *testing.T) {
 }
 
 func TestRunReportsABusyAddress(t *testing.T) {
-	first, err := New(Config{Addr: "127.0.0.1:0"}, Deps{})
+	first, err := New(Config{Addr: "127.0.0.1:0"}, Deps{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := make(chan string, 1)
-	first.log = slog.New(addrHandler{Handler: slog.DiscardHandler, addr: addr})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	go first.Run(ctx)
+	addr, err := first.Addr(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	second, err := New(Config{Addr: <-addr}, Deps{Logger: slog.New(slog.DiscardHandler)})
+	second, err := New(Config{Addr: addr}, Deps{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

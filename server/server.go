@@ -23,6 +23,9 @@ import (
 	"github.com/gridpulse/gridpulse/geo/tile"
 )
 
+// eventsPath is where senders post events.
+const eventsPath = "/api/v1/events"
+
 // Deps are the parts the server is built from that are not configuration.
 type Deps struct {
 	// Frontend is the built web app served at /; nil serves no page.
@@ -51,6 +54,10 @@ type Server struct {
 	metrics *metrics
 	static  *staticFiles
 	areas   atomic.Pointer[areaState]
+	live    atomic.Pointer[Live]
+
+	bound     chan struct{} // closed once Run listens
+	boundAddr string
 }
 
 // New builds the server and its routes. It starts nothing: call Run.
@@ -62,7 +69,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Registry == nil {
 		deps.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, log: deps.Logger, metrics: newMetrics(deps.Registry)}
+	s := &Server{cfg: cfg, log: deps.Logger, metrics: newMetrics(deps.Registry), bound: make(chan struct{})}
 	if deps.Frontend != nil {
 		st, err := loadStatic(deps.Frontend)
 		if err != nil {
@@ -78,7 +85,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Use(
 		s.observe,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: s.logPanic}),
-		middleware.BodyLimit(strconv.FormatInt(cfg.MaxBodyBytes, 10)+"B"),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+			Limit:   strconv.FormatInt(cfg.MaxBodyBytes, 10) + "B",
+			Skipper: func(c echo.Context) bool { return c.Path() == eventsPath },
+		}),
 	)
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/healthz", s.getHealthz)
@@ -88,6 +98,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Match(getHead, "/api/v1/layers", s.getLayers)
 	e.Match(getHead, "/api/v1/labels", s.getLabels)
 	e.Match(getHead, "/api/v1/locate", s.getLocate)
+	e.Match(getHead, "/api/v1/catalogue", s.getCatalogue)
+	e.Match(getHead, "/api/v1/live/counts", s.getCounts)
+	e.POST(eventsPath, s.postEvents, middleware.BodyLimit(strconv.FormatInt(cfg.MaxEventsBodyBytes, 10)+"B"))
+	e.GET("/ws", s.serveWS)
 	e.Match(getHead, "/*", s.getStatic)
 	s.echo = e
 	return s, nil
@@ -103,6 +117,17 @@ func (s *Server) SetAreas(a Areas) error {
 	s.areas.Store(st)
 	s.metrics.setAreas(a.Index.Areas())
 	return nil
+}
+
+// Addr waits until Run listens and returns the address it listens on,
+// which differs from the configured one when that asked for port 0.
+func (s *Server) Addr(ctx context.Context) (string, error) {
+	select {
+	case <-s.bound:
+		return s.boundAddr, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }
 
 // Handler is the server's HTTP handler, for tests and for embedding.
@@ -126,6 +151,8 @@ func (s *Server) Run(ctx context.Context) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	addr := ln.Addr().String()
+	s.boundAddr = addr
+	close(s.bound)
 	s.log.Info("listening", "addr", addr, "url", "http://"+addr+"/")
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

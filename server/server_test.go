@@ -54,7 +54,8 @@ var testFrontend = fstest.MapFS{
 }
 
 // newTestServer builds a server with the test frontend, ready with the
-// test areas unless loaded is false.
+// test areas and a live pipeline on a real embedded bus unless loaded is
+// false.
 func newTestServer(t *testing.T, loaded bool) *Server {
 	t.Helper()
 	s, err := New(Config{}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
@@ -62,9 +63,11 @@ func newTestServer(t *testing.T, loaded bool) *Server {
 		t.Fatal(err)
 	}
 	if loaded {
-		if err := s.SetAreas(testAreas(t)); err != nil {
+		a := testAreas(t)
+		if err := s.SetAreas(a); err != nil {
 			t.Fatal(err)
 		}
+		startLive(t, s, a)
 	}
 	return s
 }

@@ -8,13 +8,22 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/frontend"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
+	"github.com/gridpulse/gridpulse/seed/simulate"
 	"github.com/gridpulse/gridpulse/server"
+	"github.com/gridpulse/gridpulse/stream/bus"
+	"github.com/gridpulse/gridpulse/stream/hub"
+	"github.com/gridpulse/gridpulse/stream/ingest"
+	"github.com/gridpulse/gridpulse/stream/live"
 )
 
 func init() {
@@ -24,18 +33,29 @@ func init() {
 // serveOptions are the serve flags, each also settable from the
 // environment.
 type serveOptions struct {
-	addr string
-	data string
+	addr       string
+	data       string
+	natsURL    string
+	natsListen string
+	simulate   bool
+	simSpeed   float64
+	simWarmup  time.Duration
 }
 
 func parseServeFlags(args []string) (serveOptions, error) {
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var o serveOptions
 	flags.StringVar(&o.addr, "addr", envOr("GRIDPULSE_ADDR", "127.0.0.1:8080"), "host:port to listen on; port 0 picks a free one (env GRIDPULSE_ADDR)")
-	flags.StringVar(&o.data, "data", envOr("GRIDPULSE_DATA", "data"), "data directory; areas are read from <data>/areas (env GRIDPULSE_DATA)")
+	flags.StringVar(&o.data, "data", envOr("GRIDPULSE_DATA", "data"), "data directory; areas are read from <data>/areas, the embedded bus stores in <data>/nats (env GRIDPULSE_DATA)")
+	flags.StringVar(&o.natsURL, "nats", envOr("GRIDPULSE_NATS_URL", ""), "URL of an external NATS JetStream cluster; empty runs the bus embedded (env GRIDPULSE_NATS_URL)")
+	flags.StringVar(&o.natsListen, "nats-listen", envOr("GRIDPULSE_NATS_LISTEN", ""), "host:port for the embedded NATS server to accept other processes on; empty keeps it in-process (env GRIDPULSE_NATS_LISTEN)")
+	flags.BoolVar(&o.simulate, "simulate", false, "drive the district with the simulator, posting to this server's own ingest API")
+	flags.Float64Var(&o.simSpeed, "sim-speed", 1, "simulator speed-up factor (60: a simulated hour per minute)")
+	flags.DurationVar(&o.simWarmup, "sim-warmup", 0, "simulate this long of work orders and alarms before now, so the map opens with a backlog")
 	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), "usage: gridpulse serve [--addr HOST:PORT] [--data DIR]")
+		fmt.Fprintln(flags.Output(), "usage: gridpulse serve [--addr HOST:PORT] [--data DIR] [--nats URL] [--simulate]")
 		fmt.Fprintln(flags.Output(), "\nServes the map page at /, vector tiles at /tiles/{z}/{x}/{y}.mvt, the API under /api/v1,")
+		fmt.Fprintln(flags.Output(), "ingest at POST /api/v1/events, the live WebSocket at /ws,")
 		fmt.Fprintln(flags.Output(), "and /healthz, /readyz and /metrics. Stops cleanly on SIGINT or SIGTERM.")
 		flags.PrintDefaults()
 	}
@@ -44,6 +64,12 @@ func parseServeFlags(args []string) (serveOptions, error) {
 	}
 	if flags.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", flags.Args())
+	}
+	if o.simSpeed <= 0 || o.simSpeed > 3600 {
+		return o, fmt.Errorf("--sim-speed %v is outside (0, 3600]", o.simSpeed)
+	}
+	if o.simWarmup < 0 || o.simWarmup > 30*24*time.Hour {
+		return o, fmt.Errorf("--sim-warmup %v is outside 0..720h", o.simWarmup)
 	}
 	return o, nil
 }
@@ -65,28 +91,91 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Addr: o.addr}, server.Deps{Frontend: web, Logger: slog.Default()})
+	registry := prometheus.NewRegistry()
+	srv, err := server.New(server.Config{Addr: o.addr}, server.Deps{Frontend: web, Logger: slog.Default(), Registry: registry})
 	if err != nil {
 		return err
 	}
 
-	// Listen at once, so /healthz answers while the areas load; /readyz
-	// turns 200 when they are indexed.
+	// Listen at once, so /healthz answers while the areas load and the
+	// live state replays the stream; /readyz turns 200 when all is ready.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	var wg sync.WaitGroup
 	served := make(chan error, 1)
 	go func() { served <- srv.Run(ctx) }()
+	fail := func(err error) error {
+		cancel()
+		return errors.Join(err, <-served)
+	}
 
 	areas, err := loadAreas(filepath.Join(o.data, "areas"))
 	if err != nil {
-		cancel()
-		return errors.Join(err, <-served)
+		return fail(err)
 	}
 	if err := srv.SetAreas(areas); err != nil {
-		cancel()
-		return errors.Join(err, <-served)
+		return fail(err)
 	}
-	return <-served
+
+	busCfg := bus.DefaultConfig(filepath.Join(o.data, "nats"))
+	busCfg.URL, busCfg.Listen = o.natsURL, o.natsListen
+	b, err := bus.Open(ctx, busCfg)
+	if err != nil {
+		return fail(err)
+	}
+	defer func() {
+		// The bus closes only after everything using it has stopped.
+		cancel()
+		wg.Wait()
+		b.Close()
+	}()
+	state := live.New(live.DefaultConfig())
+	h := hub.New(hub.DefaultConfig(), state)
+	in := ingest.New(ingest.DefaultConfig(), areas.Index, b, nil)
+	for _, c := range slices.Concat(state.Collectors(), h.Collectors(), in.Collectors()) {
+		registry.MustRegister(c)
+	}
+	background := func(name string, run func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				slog.Error(name+" stopped", "err", err)
+				cancel()
+			}
+		}()
+	}
+	background("live state", func(ctx context.Context) error { return state.Run(ctx, b) })
+	background("websocket hub", h.Run)
+	srv.SetLive(server.Live{Ingest: in, State: state, Hub: h, Check: b.Check})
+
+	if o.simulate {
+		addr, err := srv.Addr(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		simCfg := simulate.Config{BaseURL: "http://" + addr, Speed: o.simSpeed, Warmup: o.simWarmup}
+		// A warm-up fills an empty stream with a backlog; a stream that
+		// already has one (a restart) would only get a second backlog.
+		if seq, err := b.LastSeq(ctx, bus.EventsStream); err == nil && seq > 0 {
+			simCfg.Warmup = 0
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := state.WaitReady(ctx); err != nil {
+				return
+			}
+			// The simulator is a demo driver: if it gives up, the server
+			// goes on serving what real senders post.
+			if err := simulate.Run(ctx, simCfg, o.data); err != nil && ctx.Err() == nil {
+				slog.Error("simulator stopped", "err", err)
+			}
+		}()
+	}
+	err = <-served
+	cancel()
+	return err
 }
 
 // loadAreas reads the area layers from dir and indexes them, logging the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"testing"
+	"time"
 )
 
 func TestServeFlags(t *testing.T) {
@@ -12,9 +13,13 @@ func TestServeFlags(t *testing.T) {
 		want     serveOptions
 		wantFail bool
 	}{
-		{"defaults", nil, nil, serveOptions{addr: "127.0.0.1:8080", data: "data"}, false},
-		{"from the environment", map[string]string{"GRIDPULSE_ADDR": "0.0.0.0:9000", "GRIDPULSE_DATA": "/srv/gp"}, nil, serveOptions{addr: "0.0.0.0:9000", data: "/srv/gp"}, false},
-		{"flags beat the environment", map[string]string{"GRIDPULSE_ADDR": "0.0.0.0:9000"}, []string{"--addr", "127.0.0.1:0", "--data", "d"}, serveOptions{addr: "127.0.0.1:0", data: "d"}, false},
+		{"defaults", nil, nil, serveOptions{addr: "127.0.0.1:8080", data: "data", simSpeed: 1}, false},
+		{"from the environment", map[string]string{"GRIDPULSE_ADDR": "0.0.0.0:9000", "GRIDPULSE_DATA": "/srv/gp", "GRIDPULSE_NATS_URL": "nats://127.0.0.1:4222"}, nil,
+			serveOptions{addr: "0.0.0.0:9000", data: "/srv/gp", natsURL: "nats://127.0.0.1:4222", simSpeed: 1}, false},
+		{"flags beat the environment", map[string]string{"GRIDPULSE_ADDR": "0.0.0.0:9000"}, []string{"--addr", "127.0.0.1:0", "--data", "d"}, serveOptions{addr: "127.0.0.1:0", data: "d", simSpeed: 1}, false},
+		{"simulator", nil, []string{"--simulate", "--sim-speed", "60", "--sim-warmup", "72h"}, serveOptions{addr: "127.0.0.1:8080", data: "data", simulate: true, simSpeed: 60, simWarmup: 72 * time.Hour}, false},
+		{"simulator speed zero", nil, []string{"--sim-speed", "0"}, serveOptions{}, true},
+		{"simulator warm-up negative", nil, []string{"--sim-warmup", "-1h"}, serveOptions{}, true},
 		{"stray argument", nil, []string{"extra"}, serveOptions{}, true},
 		{"unknown flag", nil, []string{"--port", "80"}, serveOptions{}, true},
 	}
@@ -22,6 +27,8 @@ func TestServeFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("GRIDPULSE_ADDR", "")
 			t.Setenv("GRIDPULSE_DATA", "")
+			t.Setenv("GRIDPULSE_NATS_URL", "")
+			t.Setenv("GRIDPULSE_NATS_LISTEN", "")
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
