@@ -28,7 +28,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		method := methodLabel(req.Method)
 		s.metrics.observeRequest(method, route, res.Status, d)
-		s.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
+		s.log.LogAttrs(req.Context(), requestLogLevel(res.Status), "request",
 			slog.String("method", method),
 			slog.String("route", route),
 			slog.String("path", req.URL.Path),
@@ -37,6 +37,20 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int64("bytes", res.Size))
 		return nil
 	}
+}
+
+// requestLogLevel keeps the log for what needs a person: the map's tile
+// requests and the senders' posts come by the hundred a second, and the
+// metrics count them, so successful requests are logged at debug level,
+// client errors as warnings, server errors as errors.
+func requestLogLevel(status int) slog.Level {
+	switch {
+	case status >= http.StatusInternalServerError:
+		return slog.LevelError
+	case status >= http.StatusBadRequest:
+		return slog.LevelWarn
+	}
+	return slog.LevelDebug
 }
 
 // methodLabel keeps the method label to the standard methods, so a

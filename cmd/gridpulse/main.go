@@ -41,7 +41,12 @@ func usage() {
 }
 
 func main() {
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(os.Getenv("GRIDPULSE_LOG_LEVEL"))); err != nil && os.Getenv("GRIDPULSE_LOG_LEVEL") != "" {
+		fmt.Fprintf(os.Stderr, "gridpulse: GRIDPULSE_LOG_LEVEL: %v (want debug, info, warn or error)\n", err)
+		os.Exit(2)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)
