@@ -48,7 +48,8 @@ var noneEntry = [chainLen]int32{slotNone, slotNone, slotNone, slotNone, slotNone
 // cells per area makes cells of about 20 m at Shuangliu's scale, 1.6 M
 // cells in 3.2 MB. Halving the cells' side halves the share of points
 // that need a search but quadruples the memory; 32 cells per area was
-// about a tenth slower, 128 no faster.
+// about a tenth slower, 128 and 256 no faster within the noise of a shared
+// machine.
 const mosaicCellsPerArea = 64
 
 // maxMosaicCells bounds the mosaic's memory for very large sets.

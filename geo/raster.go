@@ -19,36 +19,28 @@ const (
 // cross tests one edge. It counts an edge whose x-range, taken half-open
 // as [left x, right x), holds x and that passes above the point, so a ray
 // through a vertex is counted once, and it reports points on the edge.
+// Both ends are taken in x order, so the two areas sharing an edge compute
+// the same sum for it and no point falls between them.
 func cross(x, y float64, a, b orb.Point) crossing {
 	if a[0] > b[0] {
 		a, b = b, a
 	}
-	if x < a[0] || x > b[0] {
-		return crossNone
-	}
-	if (x == a[0] && y == a[1]) || (x == b[0] && y == b[1]) {
-		return crossOn
-	}
-	if a[0] == b[0] { // vertical edge: the ray runs along it or misses it
-		if y >= math.Min(a[1], b[1]) && y <= math.Max(a[1], b[1]) {
+	if !(a[0] <= x && x < b[0]) {
+		if x != b[0] {
+			return crossNone
+		}
+		// x is the right end's: on the edge only at that end, or along
+		// a vertical edge.
+		if (y == b[1]) || (a[0] == b[0] && y >= math.Min(a[1], b[1]) && y <= math.Max(a[1], b[1])) {
 			return crossOn
 		}
 		return crossNone
 	}
-	if x == b[0] {
-		return crossNone
-	}
-	if y > a[1] && y > b[1] {
-		return crossNone
-	}
-	if y < a[1] && y < b[1] {
-		return crossOver
-	}
 	switch d := (b[0]-a[0])*(y-a[1]) - (b[1]-a[1])*(x-a[0]); {
-	case d > 0:
-		return crossNone
 	case d < 0:
 		return crossOver
+	case d > 0:
+		return crossNone
 	}
 	return crossOn
 }
