@@ -92,21 +92,31 @@ func newBuckets(shapes []shape, sc *scratch) buckets {
 // locate returns the first area of the layer, in the set's order, that
 // holds (x, y).
 func (li *layerIndex) locate(x, y float64) *area.Area {
-	b := &li.buckets
-	if b.cells == nil {
+	if li.buckets.cells == nil {
 		return li.scan(x, y) // no grid: the layer's areas are all flat
 	}
+	return li.search(li.buckets.at(x, y), x, y)
+}
+
+// at returns the bucket of the cell holding (x, y), emptyBucket outside
+// the grid. The grid must exist.
+func (b *buckets) at(x, y float64) uint32 {
 	c, ok := b.grid.cell(x, y)
 	if !ok {
-		return nil
+		return emptyBucket
 	}
-	v := b.cells[c]
+	return b.cells[c]
+}
+
+// search tests the candidates of bucket v.
+func (li *layerIndex) search(v uint32, x, y float64) *area.Area {
 	switch {
 	case v == emptyBucket:
 		return nil
 	case v&inlineBucket != 0:
 		return li.test(v&^inlineBucket, x, y)
 	}
+	b := &li.buckets
 	n := b.items[v-1]
 	for _, cand := range b.items[v : v+n] {
 		if a := li.test(cand, x, y); a != nil {
