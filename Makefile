@@ -27,7 +27,7 @@ FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 
 export CHROMIUM_PATH
 
-.PHONY: help run build frontend test test-go test-node bench browser-deps go-deps clean
+.PHONY: help run build frontend test test-go test-node bench browser-deps go-deps chdb clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,7 +39,7 @@ run: build ## build, seed $(DATA)/areas with the $(PRESET) preset if empty, serv
 	fi
 	$(BIN) serve --addr $(ADDR) --data $(DATA) $(SERVE_FLAGS)
 
-build: $(FRONTEND_DIST) go-deps ## build the frontend and bin/gridpulse
+build: $(FRONTEND_DIST) go-deps chdb ## build the frontend and bin/gridpulse
 	go build -o $(BIN) ./cmd/gridpulse
 
 frontend: $(FRONTEND_DIST) ## build the frontend into frontend/dist
@@ -56,9 +56,37 @@ $(FRONTEND_DIST): $(FRONTEND_DEPS) $(FRONTEND_SRC)
 go-deps:
 	go mod download
 
+# The embedded ClickHouse engine: chDB's libchdb.so (about 560 MB) from the
+# npm package pinned, with its integrity hash, by
+# analytics/libchdb/package-lock.json, linked into lib/ (gitignored). The
+# binary finds lib/ beside itself or in the working directory; the tests find
+# it through GRIDPULSE_CHDB_LIB. Other platforms get their package by
+# version; where chDB has none, build with -tags nochdb and use a server.
+CHDB_LIB := lib/libchdb.so
+CHDB_VERSION := $(shell sed -n 's/.*"@chdb\/lib-linux-x64-gnu": "\(.*\)".*/\1/p' analytics/libchdb/package.json)
+export GRIDPULSE_CHDB_LIB ?= $(CURDIR)/$(CHDB_LIB)
+
+chdb: $(CHDB_LIB) ## fetch the embedded ClickHouse engine (libchdb.so) into lib/
+
+$(CHDB_LIB): analytics/libchdb/package-lock.json
+	@mkdir -p lib
+	@case "$$(uname -s)/$$(uname -m)" in \
+	Linux/x86_64) \
+		(cd analytics/libchdb && npm ci --no-audit --no-fund); \
+		src=analytics/libchdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so ;; \
+	Darwin/arm64) \
+		(cd analytics/libchdb && npm install --no-save --no-package-lock --no-audit --no-fund @chdb/lib-darwin-arm64@$(CHDB_VERSION)); \
+		src=analytics/libchdb/node_modules/@chdb/lib-darwin-arm64/libchdb.so ;; \
+	*) \
+		echo "chDB ships no engine for $$(uname -s)/$$(uname -m): build with -tags nochdb and set GRIDPULSE_CLICKHOUSE_DSN" >&2; \
+		exit 1 ;; \
+	esac; \
+	ln -f "$$src" $@ 2>/dev/null || cp "$$src" $@
+	@touch $@
+
 test: test-go test-node ## every test: go vet and the Go tests, then the node tests
 
-test-go: build ## go vet and the Go tests (with -race when cgo is available)
+test-go: build chdb ## go vet and the Go tests (with -race when cgo is available)
 	@[ -n '$(GO_RACE)' ] || echo "note: no C compiler for cgo, so the Go tests run without -race" >&2
 	go vet ./...
 	go test $(GO_TEST_FLAGS) ./...
