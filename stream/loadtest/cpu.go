@@ -1,0 +1,67 @@
+package loadtest
+
+import (
+	"bytes"
+	"fmt"
+	"runtime/pprof"
+
+	"github.com/google/pprof/profile"
+)
+
+// When the server runs in this process, one process's CPU time covers
+// both the server and the load generator. Goroutines carry a profiler
+// label saying whose they are (goroutines inherit their creator's
+// labels), and the CPU profile of the measured window tells the two apart.
+// The Go runtime's own background work (garbage-collection workers,
+// scavenger) carries no label and is reported as unattributed.
+const labelKey = "side"
+
+// The label values.
+const (
+	sideServer    = "server"
+	sideGenerator = "loadgen"
+)
+
+// ServerLabels are the profiler labels to run an in-process server under
+// (with pprof.Do), so that its CPU is counted as the server's.
+var ServerLabels = pprof.Labels(labelKey, sideServer)
+
+var generatorLabels = pprof.Labels(labelKey, sideGenerator)
+
+// cpuShares are the fractions of profiled CPU time by side.
+type cpuShares struct {
+	server, generator, unattributed float64
+}
+
+// splitProfile reads a CPU profile and returns each side's share of its
+// samples.
+func splitProfile(data []byte) (cpuShares, error) {
+	p, err := profile.Parse(bytes.NewReader(data))
+	if err != nil {
+		return cpuShares{}, fmt.Errorf("read CPU profile: %w", err)
+	}
+	idx := -1
+	for i, st := range p.SampleType {
+		if st.Type == "cpu" {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return cpuShares{}, fmt.Errorf("read CPU profile: no cpu sample type")
+	}
+	var by = map[string]int64{}
+	var total int64
+	for _, s := range p.Sample {
+		side := ""
+		if l := s.Label[labelKey]; len(l) > 0 {
+			side = l[0]
+		}
+		by[side] += s.Value[idx]
+		total += s.Value[idx]
+	}
+	if total == 0 {
+		return cpuShares{}, nil
+	}
+	f := func(side string) float64 { return float64(by[side]) / float64(total) }
+	return cpuShares{server: f(sideServer), generator: f(sideGenerator), unattributed: f("")}, nil
+}
