@@ -54,3 +54,30 @@ export function absoluteURL(path: string): string {
   // Not new URL(): it would percent-encode the {z}/{x}/{y} placeholders.
   return path.startsWith('/') ? `${location.origin}${path}` : path;
 }
+
+/** One code of a catalogue with its Chinese and English names. */
+export interface Term {
+  code: string;
+  zh: string;
+  en: string;
+}
+
+/** What /api/v1/catalogue answers: every code an event may carry, by catalogue. */
+export type CatalogueDoc = Record<
+  | 'states'
+  | 'channels'
+  | 'priorities'
+  | 'categories'
+  | 'classes'
+  | 'roles'
+  | 'device_types'
+  | 'alarm_kinds'
+  | 'severities'
+  | 'alarm_actions',
+  Term[]
+>;
+
+/** Fetches the catalogues of codes and their names. */
+export function fetchCatalogue(signal?: AbortSignal): Promise<CatalogueDoc> {
+  return getJSON<CatalogueDoc>('/api/v1/catalogue', signal);
+}

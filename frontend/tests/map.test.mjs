@@ -6,46 +6,28 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { repoRoot, tinyDataDir } from './seeded.mjs';
+import { launchBrowser, openPage } from './browser.mjs';
+import { copyDataDir, repoRoot, tinyDataDir } from './seeded.mjs';
 import { startServer } from './serve.mjs';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
 const screenshot = path.join(repoRoot, 'build', 'screenshots', 'map-1080p.png');
 
 let server;
 let browser;
 let page;
 let layersDoc;
-const consoleErrors = [];
-const foreignRequests = [];
-const failedRequests = [];
+let consoleErrors;
+let foreignRequests;
+let failedRequests;
 const tileStatuses = new Map();
 
 before(async () => {
-  server = await startServer(tinyDataDir());
+  server = await startServer(copyDataDir(tinyDataDir()));
   layersDoc = await (await fetch(`${server.base}/api/v1/layers`)).json();
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith(server.base) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) {
-      foreignRequests.push(r.url());
-    }
-  });
-  page.on('requestfailed', (r) => failedRequests.push(`${r.url()} ${r.failure()?.errorText}`));
+  browser = await launchBrowser();
+  let problems;
+  ({ page, problems } = await openPage(browser, server.base));
+  ({ consoleErrors, foreignRequests, failedRequests } = problems);
   page.on('response', (r) => {
     if (r.url().includes('/tiles/')) tileStatuses.set(r.status(), (tileStatuses.get(r.status()) ?? 0) + 1);
   });

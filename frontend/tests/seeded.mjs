@@ -3,7 +3,7 @@
 // passes them in GRIDPULSE_TEST_TINY and GRIDPULSE_TEST_SHUANGLIU; run on
 // their own, the tests seed the tiny preset themselves with the binary.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -32,4 +32,16 @@ export function tinyDataDir() {
 /** The data directory of the Shuangliu preset, or undefined when not given. */
 export function shuangliuDataDir() {
   return process.env.GRIDPULSE_TEST_SHUANGLIU || undefined;
+}
+
+/**
+ * A fresh temporary data directory holding a copy of dataDir's areas, so
+ * that what a server stores there (the embedded bus in <data>/nats) stays
+ * out of the shared one.
+ */
+export function copyDataDir(dataDir) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gridpulse-data-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(dataDir, 'areas'), path.join(dir, 'areas'), { recursive: true });
+  return dir;
 }

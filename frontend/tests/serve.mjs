@@ -8,10 +8,11 @@ import { binary } from './seeded.mjs';
 /**
  * Starts the server on dataDir and resolves once /readyz answers 200,
  * with its base URL, its log lines so far and a stop function that sends
- * SIGTERM and resolves with the exit code.
+ * SIGTERM and resolves with the exit code. addr defaults to a free
+ * loopback port; pass a previous server's host:port to restart on it.
  */
-export async function startServer(dataDir, { timeoutMs = 120_000 } = {}) {
-  const child = spawn(binary, ['serve', '--addr', '127.0.0.1:0', '--data', dataDir], {
+export async function startServer(dataDir, { addr = '127.0.0.1:0', timeoutMs = 120_000 } = {}) {
+  const child = spawn(binary, ['serve', '--addr', addr, '--data', dataDir], {
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const log = [];

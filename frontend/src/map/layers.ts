@@ -78,7 +78,9 @@ function compound(z: ZoomRange): LayerSpecification[] {
       minzoom: z.minzoom,
       paint: {
         'fill-color': colour,
-        'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.9, 13, 0.55, 16, 0.3],
+        // Muted enough that the live orders, alarms and workers drawn
+        // over them stand out, bright enough to tell the types apart.
+        'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 13, 0.4, 16, 0.28],
       },
     },
     {

@@ -1,4 +1,5 @@
-// The header: product name, the district shown and how many areas it holds.
+// The header: product name, the district shown, the live counters and how
+// many areas the district holds.
 
 import type { LayersDoc } from '../api';
 import { el } from './dom';
@@ -13,8 +14,8 @@ const counted: [layer: string, label: string][] = [
   ['grid_dedicated', '专属网格'],
 ];
 
-/** Renders the header for the district in doc. */
-export function header(doc: LayersDoc): HTMLElement {
+/** Renders the header for the district in doc, with the live counters. */
+export function header(doc: LayersDoc, live: HTMLElement): HTMLElement {
   const counts = new Map(doc.layers.map((l) => [l.layer, l.count]));
   const stats = counted
     .filter(([layer]) => counts.has(layer))
@@ -37,6 +38,7 @@ export function header(doc: LayersDoc): HTMLElement {
       el('span', 'brand-latin', 'Gridpulse'),
     ),
     el('div', 'district-name', doc.name),
+    live,
     el('div', 'stats', ...stats),
   );
 }

@@ -3,7 +3,7 @@
 import * as palette from '../map/palette';
 import { el } from './dom';
 
-function swatch(colour: string, kind: 'fill' | 'line' | 'dash' = 'fill'): HTMLElement {
+function swatch(colour: string, kind: 'fill' | 'line' | 'dash' | 'dot' | 'ring' | 'triangle' | 'arrow' = 'fill'): HTMLElement {
   const s = el('span', `swatch swatch-${kind}`);
   s.style.setProperty('--swatch', colour);
   return s;
@@ -22,6 +22,19 @@ export function legend(): HTMLElement {
   return el(
     'aside',
     'legend',
+    section('工单 Work orders', [
+      ...palette.orderGroups.map((g) => row(swatch(g.colour, 'dot'), g.label)),
+      row(swatch(palette.overdue, 'ring'), '超期 overdue'),
+    ]),
+    section(
+      '报警 Alarms',
+      palette.severities.map((s) => row(swatch(s.colour, 'triangle'), s.label)),
+    ),
+    section('巡查 Patrols', [
+      row(swatch(palette.workers.active, 'arrow'), '在岗 on duty'),
+      row(swatch(palette.workers.offDuty, 'arrow'), '非在岗 off duty'),
+      row(swatch(palette.workers.stale, 'arrow'), '信号中断 stale'),
+    ]),
     section(
       '小区 Compounds',
       palette.compoundTypes.map((t) => row(swatch(t.colour), t.label)),

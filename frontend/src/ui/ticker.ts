@@ -1,0 +1,97 @@
+// The live ticker: the last few work-order and alarm changes, newest on
+// top, in Chinese. Redrawn at most once per animation frame.
+
+import type { Names } from '../live/names';
+import type { Activity, LiveStore } from '../live/store';
+import * as palette from '../map/palette';
+import { el } from './dom';
+
+/** One line of the ticker. */
+export interface TickerLine {
+  /** When it happened (the view's updated time, or when a removal arrived). */
+  at: Date;
+  kind: 'order' | 'alarm';
+  /** What happened: the state or alarm action's name. */
+  verb: string;
+  /** Which thing: the order's title or the alarm's kind. */
+  what: string;
+  /** Colour of the tag: the order's group or the alarm's severity. */
+  colour: string;
+}
+
+const groupColour = new Map<string, string>(palette.orderGroups.flatMap((g) => g.states.map((s) => [s, g.colour] as [string, string])));
+const severityColour = new Map<string, string>(palette.severities.map((s) => [s.value, s.colour]));
+
+/** Describes one change for the ticker; arrived is when it reached the page. */
+export function describe(a: Activity, names: Names, arrived = new Date()): TickerLine {
+  if (a.layer === 'orders') {
+    const o = a.view ?? a.before;
+    const what = o?.title || names.zh('categories', o?.category) || a.key;
+    if (!a.view) {
+      // With the whole district subscribed an order leaves only by closing.
+      return { at: arrived, kind: 'order', verb: names.zh('states', 'closed'), what, colour: palette.unknown };
+    }
+    const verb = a.view.overdue && a.before && !a.before.overdue ? '超期' : names.zh('states', a.view.state);
+    return { at: new Date(a.view.updated), kind: 'order', verb, what, colour: groupColour.get(a.view.state) ?? palette.unknown };
+  }
+  const v = a.view ?? a.before;
+  const what = v ? `${names.zh('alarm_kinds', v.kind)} · ${names.zh('severities', v.severity)}` : a.key;
+  const colour = (v && severityColour.get(v.severity)) ?? palette.unknown;
+  if (!a.view) return { at: arrived, kind: 'alarm', verb: names.zh('alarm_actions', 'clear'), what, colour };
+  const action = a.view.status === 'acknowledged' ? 'acknowledge' : 'raise';
+  return { at: new Date(a.view.updated), kind: 'alarm', verb: names.zh('alarm_actions', action), what, colour };
+}
+
+const timeFormat = new Intl.DateTimeFormat('zh-CN', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+function line(t: TickerLine): HTMLElement {
+  const tag = el('span', `ticker-tag ticker-${t.kind}`, t.kind === 'order' ? '工单' : '报警');
+  const verb = el('span', 'ticker-verb', t.verb);
+  verb.style.setProperty('--tag', t.colour);
+  return el('li', 'ticker-line', el('time', 'ticker-time', timeFormat.format(t.at)), tag, verb, el('span', 'ticker-what', t.what));
+}
+
+/** Renders the ticker of store's order and alarm changes, keeping the last `size`. */
+export function ticker(store: LiveStore, names: Names, size = 5): HTMLElement {
+  const list = el('ol', 'ticker-list');
+  const root = el('section', 'ticker', el('h2', '', '实时动态 Live'), list);
+  root.hidden = true;
+  // Described when drawn, so names that load late still reach every line.
+  let entries: { a: Activity; arrived: Date }[] = [];
+  let raf = 0;
+  const draw = () => {
+    if (raf) return;
+    raf = requestAnimationFrame(() => {
+      raf = 0;
+      list.replaceChildren(...entries.map((e) => line(describe(e.a, names, e.arrived))));
+      root.hidden = entries.length === 0;
+    });
+  };
+  store.listen({
+    activity: (a) => {
+      entries = [{ a, arrived: new Date() }, ...entries].slice(0, size);
+      draw();
+    },
+    changed: (c) => {
+      // A page that has just opened starts with the latest changes the
+      // snapshot holds rather than an empty panel.
+      if (c.reset && c.layer !== 'patrols' && entries.length === 0) {
+        entries = latest(store, size).map((a) => ({ a, arrived: new Date() }));
+        draw();
+      }
+    },
+  });
+  names.onLoad(draw);
+  return root;
+}
+
+/** The size most recently updated orders and alarms the store holds, newest first. */
+function latest(store: LiveStore, size: number): Activity[] {
+  const all: [string, Activity][] = [
+    ...[...store.orders.values()].map((o): [string, Activity] => [o.updated, { layer: 'orders', key: o.order_id, view: o }]),
+    ...[...store.alarms.values()].map((a): [string, Activity] => [a.updated, { layer: 'alarms', key: a.alarm_id, view: a }]),
+  ];
+  // RFC 3339 times in UTC with milliseconds sort as strings.
+  all.sort((x, y) => (x[0] < y[0] ? 1 : x[0] > y[0] ? -1 : 0));
+  return all.slice(0, size).map(([, a]) => a);
+}
