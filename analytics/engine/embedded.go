@@ -1,0 +1,223 @@
+//go:build !nochdb
+
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/chdb-io/chdb-go/v2/chdb"
+
+	// Must come with chdb: finds the library before chdb-go's init loads
+	// it, and stops the program with a clear message when there is none.
+	"github.com/gridpulse/gridpulse/analytics/libchdb"
+)
+
+// Embedded is built into this binary.
+const Embedded = true
+
+// embedded is ClickHouse running inside this process: chDB sessions on one
+// data directory. Each session runs one statement at a time, so the engine
+// keeps a few and hands one to each caller: one session per worker.
+type embedded struct {
+	dir      string
+	lock     *os.File
+	sessions chan *chdb.Session
+	all      []*chdb.Session
+	ready    int // sessions set up and handed to the channel
+}
+
+// sessionSettings make results readable by encoding/json (ISO times,
+// unquoted 64-bit integers), whichever engine wrote the SQL.
+var sessionSettings = []string{
+	"SET date_time_output_format = 'iso'",
+	"SET output_format_json_quote_64bit_integers = 0",
+}
+
+// OpenEmbedded starts the embedded engine on dir, creates database if
+// needed and opens `sessions` sessions using it. chDB allows one data
+// directory per process, and only one process may use a directory: a
+// second is refused with an error rather than left to corrupt it.
+func OpenEmbedded(ctx context.Context, dir, database string, sessions int) (Engine, error) {
+	if sessions < 1 {
+		sessions = 1
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("engine: data directory %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("engine: data directory: %w", err)
+	}
+	lock, err := lockDir(abs)
+	if err != nil {
+		return nil, err
+	}
+	e := &embedded{dir: abs, lock: lock, sessions: make(chan *chdb.Session, sessions)}
+	for range sessions {
+		if err := ctx.Err(); err != nil {
+			e.Close()
+			return nil, err
+		}
+		s, err := chdb.NewSession(abs)
+		if err != nil {
+			e.Close()
+			return nil, fmt.Errorf("engine: embedded ClickHouse (%s) on %s: %w", libchdb.Path(), abs, err)
+		}
+		e.all = append(e.all, s)
+	}
+	// The database must exist before a session can USE it.
+	if err := run(e.all[0], "CREATE DATABASE IF NOT EXISTS "+quoteIdent(database)); err != nil {
+		e.Close()
+		return nil, err
+	}
+	for _, s := range e.all {
+		for _, q := range append([]string{"USE " + quoteIdent(database)}, sessionSettings...) {
+			if err := run(s, q); err != nil {
+				e.Close()
+				return nil, err
+			}
+		}
+		e.sessions <- s
+		e.ready++
+	}
+	return e, nil
+}
+
+// lockDir takes an exclusive lock on the data directory for this process.
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, "gridpulse.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("engine: lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("engine: %s is in use by another process; the embedded ClickHouse allows one process per data directory", dir)
+		}
+		return nil, fmt.Errorf("engine: locking %s: %w", dir, err)
+	}
+	return f, nil
+}
+
+func run(s *chdb.Session, query string) error {
+	res, err := s.Query(query, "TabSeparated")
+	if err != nil {
+		return fmt.Errorf("engine: %s: %w", clip(query), err)
+	}
+	if res != nil {
+		res.Free()
+	}
+	return nil
+}
+
+// clip shortens a statement for an error message.
+func clip(query string) string {
+	if len(query) > 120 {
+		return query[:120] + "…"
+	}
+	return query
+}
+
+// session takes a free session, waiting for one while ctx allows. A
+// statement, once started, runs to its end: chDB cannot cancel it.
+func (e *embedded) session(ctx context.Context) (*chdb.Session, error) {
+	select {
+	case s, ok := <-e.sessions:
+		if !ok {
+			return nil, errors.New("engine: the embedded engine is closed")
+		}
+		return s, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (e *embedded) Exec(ctx context.Context, query string, args ...any) error {
+	q, err := Bind(query, args...)
+	if err != nil {
+		return err
+	}
+	s, err := e.session(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { e.sessions <- s }()
+	return run(s, q)
+}
+
+func (e *embedded) Select(ctx context.Context, dest any, query string, args ...any) error {
+	if _, _, err := destSlice(dest); err != nil {
+		return err
+	}
+	q, err := Bind(query, args...)
+	if err != nil {
+		return err
+	}
+	s, err := e.session(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { e.sessions <- s }()
+	res, err := s.Query(q, "JSONEachRow")
+	if err != nil {
+		return fmt.Errorf("engine: %s: %w", clip(q), err)
+	}
+	if res == nil {
+		return nil
+	}
+	defer res.Free()
+	return scanJSONEachRow(res.Buf(), dest)
+}
+
+func (e *embedded) Insert(ctx context.Context, b *Block) error {
+	if err := b.check(); err != nil {
+		return err
+	}
+	head := b.insertHead() + " FORMAT TabSeparated\n"
+	buf := make([]byte, 0, len(head)+b.Len()*256)
+	buf = append(buf, head...)
+	buf, err := appendTSV(buf, b)
+	if err != nil {
+		return err
+	}
+	s, err := e.session(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { e.sessions <- s }()
+	res, err := s.Query(string(buf), "TabSeparated")
+	if err != nil {
+		return fmt.Errorf("engine: insert into %s: %w", b.Table, err)
+	}
+	if res != nil {
+		res.Free()
+	}
+	return nil
+}
+
+func (e *embedded) Ping(ctx context.Context) error { return e.Exec(ctx, "SELECT 1") }
+
+func (e *embedded) Kind() string { return "embedded" }
+
+// Close waits for the sessions in use to come back, then closes them all
+// and releases the directory. Calls after Close fail.
+func (e *embedded) Close() error {
+	if e.lock == nil {
+		return nil
+	}
+	for range e.ready {
+		<-e.sessions
+	}
+	close(e.sessions)
+	for _, s := range e.all {
+		s.Close()
+	}
+	err := e.lock.Close()
+	e.lock = nil
+	return err
+}
