@@ -64,12 +64,41 @@ function byZoom(...stops: number[]): ExpressionSpecification {
 }
 
 /**
- * The live style layers: orders and workers go under the place names, so
- * the names stay legible over a thousand dots; alarms go over everything.
+ * The live style layers: workers, then orders over them, under the place
+ * names, so the names stay legible over a thousand dots; alarms go over
+ * everything.
  */
 function styleLayers(): { underLabels: LayerSpecification[]; onTop: LayerSpecification[] } {
   const severityColour = matchColour('severity', palette.severities);
   const underLabels: LayerSpecification[] = [
+    {
+      id: liveIds.workers,
+      type: 'symbol',
+      source: liveIds.workersSource,
+      layout: {
+        'icon-image': workerImage,
+        // Small at the district view, where a daytime shift of 1,500
+        // would otherwise bury the orders.
+        'icon-size': byZoom(9, 0.24, 11, 0.32, 14, 0.55, 17, 0.95),
+        'icon-rotate': ['get', 'heading'],
+        'icon-rotation-alignment': 'map',
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+      },
+      paint: {
+        'icon-color': [
+          'case',
+          ['==', ['get', 'status'], 'stale'],
+          palette.workers.stale,
+          ['!', ['get', 'on_duty']],
+          palette.workers.offDuty,
+          palette.workers.active,
+        ],
+        'icon-halo-color': palette.liveHalo,
+        'icon-halo-width': 1,
+        'icon-opacity': byZoom(10, 0.8, 14, 1),
+      },
+    },
     {
       id: liveIds.orders,
       type: 'circle',
@@ -105,31 +134,6 @@ function styleLayers(): { underLabels: LayerSpecification[]; onTop: LayerSpecifi
           ['case', ['get', 'overdue'], 3.5, 1],
         ],
         'circle-opacity': 0.95,
-      },
-    },
-    {
-      id: liveIds.workers,
-      type: 'symbol',
-      source: liveIds.workersSource,
-      layout: {
-        'icon-image': workerImage,
-        'icon-size': byZoom(9, 0.32, 11, 0.42, 14, 0.6, 17, 0.95),
-        'icon-rotate': ['get', 'heading'],
-        'icon-rotation-alignment': 'map',
-        'icon-allow-overlap': true,
-        'icon-ignore-placement': true,
-      },
-      paint: {
-        'icon-color': [
-          'case',
-          ['==', ['get', 'status'], 'stale'],
-          palette.workers.stale,
-          ['!', ['get', 'on_duty']],
-          palette.workers.offDuty,
-          palette.workers.active,
-        ],
-        'icon-halo-color': palette.liveHalo,
-        'icon-halo-width': 1,
       },
     },
   ];
