@@ -25,11 +25,9 @@ type client struct {
 	index  int
 	bbox   *orb.Bound // nil: the whole district
 	layers layers
-	// sentinel is the runner's own whole-district client for orders and
-	// alarms, used to tell when the last event has been fanned out; it is
-	// not counted with the others.
-	sentinel bool
-	maxSeq   atomic.Uint64 // the highest seq seen (read by the runner)
+	// maxSeq is the highest seq seen; the runner reads it from its
+	// drain sentinel.
+	maxSeq atomic.Uint64
 
 	writeMu sync.Mutex
 	ws      *websocket.Conn
@@ -253,8 +251,8 @@ func (c *client) message(line []byte) op {
 		return opDelta
 	}
 	if bytes.HasPrefix(line, patrolsPrefix) {
-		_, at, n, ok := scanPatrols(line, c.worker)
-		if !ok {
+		sub, at, n, ok := scanPatrols(line, c.worker)
+		if !ok || string(sub) != subID {
 			c.unreadable(fmt.Errorf("patrol batch: %.80s", line))
 			return opOther
 		}
@@ -278,9 +276,9 @@ func (c *client) message(line []byte) op {
 			break
 		}
 		c.last = *m.Seq
+		c.seen(*m.Seq)
 		if !c.synced {
 			c.synced, c.startSeq = true, *m.Seq
-			c.seen(*m.Seq)
 			close(c.ready)
 		} else {
 			// A fresh snapshot (after a resync, or a resume the server
@@ -291,6 +289,7 @@ func (c *client) message(line []byte) op {
 	case opResumed:
 		if m.Seq != nil {
 			c.last = *m.Seq
+			c.seen(*m.Seq)
 		}
 	case opResync:
 		c.counts.resyncs++
@@ -309,6 +308,10 @@ func (c *client) message(line []byte) op {
 
 // delta applies one order or alarm delta.
 func (c *client) delta(d *delta) {
+	if string(d.sub) != subID {
+		c.unreadable(fmt.Errorf("a delta for subscription %q, which this client never made", d.sub))
+		return
+	}
 	if !d.hasSeq {
 		return // clock-made: not in the sequence
 	}

@@ -43,7 +43,10 @@ type Config struct {
 	// Layers are the layers every client subscribes to.
 	Layers []string
 
-	// Batch is the events per POST; Senders the POSTs in flight at once.
+	// Batch is the events per POST; Senders the most POSTs in flight at
+	// once. Batches leave on schedule while a sender is free, so Senders
+	// only limits the rate when the server takes longer than
+	// Senders × Batch / Rate seconds to answer.
 	Batch   int
 	Senders int
 	// Workers is the pool of patrol worker ids, each posting its position
@@ -78,7 +81,7 @@ func DefaultConfig() Config {
 		Walls:        0.01,
 		Layers:       []string{"orders", "alarms", "patrols"},
 		Batch:        100,
-		Senders:      8,
+		Senders:      32,
 		Workers:      20000,
 		OpenOrders:   2000,
 		ActiveAlarms: 500,

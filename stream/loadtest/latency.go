@@ -22,6 +22,9 @@ const (
 	// client saw) to a client reading its batch: patrol latency without
 	// the tick phase.
 	seriesTick
+	// seriesPost: from starting a POST to having ingest's answer, which
+	// comes once JetStream has stored every event of the batch.
+	seriesPost
 	seriesCount
 )
 

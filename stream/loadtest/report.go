@@ -43,6 +43,7 @@ const (
 	LatencyOrdersAlarms  = "orders+alarms"
 	LatencyPatrol        = "patrol"
 	LatencyPatrolFromTic = "patrol_from_tick"
+	LatencyPost          = "post"
 )
 
 // ReportConfig echoes the run's settings.
@@ -120,6 +121,10 @@ type ClientReport struct {
 	Failed      int   `json:"failed"`
 	Dropped     int64 `json:"dropped"`     // connections lost during the run
 	Reconnected int64 `json:"reconnected"` // reconnections with resume
+	// ServerConnections is the server's count of WebSocket connections
+	// at the end of the window (the clients and the drain sentinel), -1
+	// when not scraped.
+	ServerConnections float64 `json:"server_connections"`
 }
 
 // CPUReport is where the cores went during the window.
@@ -209,7 +214,7 @@ func (r *runner) report(clients []*client, w window, drained bool, loadAvgStart 
 
 	// What the clients read.
 	var sum clientCounts
-	var ticks []tickObs
+	var ticks [][]tickObs
 	for _, c := range clients {
 		cc := &c.counts
 		for o := range cc.msgs {
@@ -225,7 +230,7 @@ func (r *runner) report(clients []*client, w window, drained bool, loadAvgStart 
 		sum.unreadable += cc.unreadable
 		sum.drops += cc.drops
 		sum.reconnects += cc.reconnects
-		ticks = append(ticks, c.ticks...)
+		ticks = append(ticks, c.ticks)
 		switch {
 		case c.failed != nil:
 			rep.Clients.Failed++
@@ -238,6 +243,10 @@ func (r *runner) report(clients []*client, w window, drained bool, loadAvgStart 
 		}
 	}
 	rep.Clients.Wanted, rep.Clients.Dropped, rep.Clients.Reconnected = len(clients), sum.drops, sum.reconnects
+	rep.Clients.ServerConnections = -1
+	if w.s1.ok {
+		rep.Clients.ServerConnections = w.s1.wsConns
+	}
 	var all int64
 	for _, n := range sum.msgs {
 		all += n
@@ -258,8 +267,11 @@ func (r *runner) report(clients []*client, w window, drained bool, loadAvgStart 
 	}
 
 	// Latency.
-	tickSampler := r.lat.sampler(0)
-	tickLatencies(ticks, tickSampler)
+	if r.layers.has(layerPatrols) {
+		if err := tickLatencies(ticks, r.lat.sampler(0)); err != nil {
+			rep.note("patrol latency from the tick: " + err.Error())
+		}
+	}
 	h := r.lat.merged()
 	both := newHistogram()
 	both.Merge(h[seriesOrder])
@@ -269,6 +281,7 @@ func (r *runner) report(clients []*client, w window, drained bool, loadAvgStart 
 	rep.Latency[LatencyOrdersAlarms] = summarise(both)
 	rep.Latency[LatencyPatrol] = summarise(h[seriesPatrol])
 	rep.Latency[LatencyPatrolFromTic] = summarise(h[seriesTick])
+	rep.Latency[LatencyPost] = summarise(h[seriesPost])
 
 	// Integrity.
 	r.incMu.Lock()
@@ -386,6 +399,7 @@ func (rep *Report) WriteText(out io.Writer) error {
 		{"order+alarm (goal)", LatencyOrdersAlarms},
 		{"patrol, from post", LatencyPatrol},
 		{"patrol, from tick", LatencyPatrolFromTic},
+		{"POST answered", LatencyPost},
 	} {
 		s := rep.Latency[row.key]
 		p(first+"%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", row.name, s.Count, s.P50, s.P95, s.P99, s.P999, s.Max, s.Mean)
@@ -410,8 +424,8 @@ func (rep *Report) WriteText(out io.Writer) error {
 	fmt.Fprintf(out, "exactly once: %d of %d checked clients got exactly their orders and alarms (%d expected, %d received); %d not checkable; %d events of unknown outcome; drained: %v\n",
 		x.Exact, x.Checked, x.Expected, x.Received, x.Skipped, x.Uncertain, x.Drained)
 	cl := rep.Clients
-	fmt.Fprintf(out, "clients: %d of %d connected, %d failed, %d connections lost, %d reconnected; %d POSTs, %d without an answer\n",
-		cl.Connected, cl.Wanted, cl.Failed, cl.Dropped, cl.Reconnected, rep.Events.Requests, rep.Events.HTTPErrors)
+	fmt.Fprintf(out, "clients: %d of %d connected (the server counted %.0f with the sentinel), %d failed, %d connections lost, %d reconnected; %d POSTs, %d without an answer\n",
+		cl.Connected, cl.Wanted, cl.ServerConnections, cl.Failed, cl.Dropped, cl.Reconnected, rep.Events.Requests, rep.Events.HTTPErrors)
 
 	cpu := rep.CPU
 	fmt.Fprintf(out, "CPU, cores of %d: machine busy %s; server %s, load generator %s", cpu.Cores, cores(cpu.MachineBusy), cores(cpu.Server), cores(cpu.Generator))

@@ -142,8 +142,8 @@ func (r *runner) run(ctx context.Context) (*Report, error) {
 	batches := make(chan []planned, r.cfg.Senders)
 	go r.produce(ctx, batches, winEnd)
 	var senders sync.WaitGroup
-	for range r.cfg.Senders {
-		senders.Go(func() { r.send(ctx, batches) })
+	for i := range r.cfg.Senders {
+		senders.Go(func() { r.send(ctx, batches, i) })
 	}
 	r.log.Info("load started", "clients", len(clients), "rate", r.cfg.Rate, "warmup", r.cfg.Warmup, "duration", r.cfg.Duration)
 
@@ -200,8 +200,9 @@ func (r *runner) waitReady(ctx context.Context) error {
 // first snapshot. Viewports: a share Walls of the clients watch the whole
 // district, the others a random box.
 func (r *runner) connect(ctx context.Context) (*client, []*client, error) {
+	// The sentinel watches every order and alarm; drain uses it to tell
+	// when the last event has been fanned out. It is not counted.
 	sentinel := newClient(r, -1, nil, layerOrders|layerAlarms)
-	sentinel.sentinel = true
 	go sentinel.run(ctx)
 	if err := waitClient(ctx, sentinel); err != nil {
 		return nil, nil, fmt.Errorf("loadtest: connect to %s: %w", r.wsURL, err)
@@ -372,24 +373,42 @@ func (r *runner) drain(ctx context.Context, sentinel *client, clients []*client)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	var live []*client
+	// A pong may be dropped by a server whose queue for the client is
+	// full, so clients that have not answered are pinged again.
+	waiting := map[*client]bool{}
 	for _, c := range clients {
 		select {
 		case <-c.done:
-			continue
 		default:
-		}
-		if err := c.write([]byte(`{"op":"ping"}`)); err == nil {
-			live = append(live, c)
+			waiting[c] = true
 		}
 	}
-	for _, c := range live {
-		select {
-		case <-c.pong:
-		case <-c.done:
-		case <-ctx.Done():
-			r.log.Warn("drain: clients did not answer the final ping in time")
-			return false
+	for len(waiting) > 0 {
+		for c := range waiting {
+			if c.write([]byte(`{"op":"ping"}`)) != nil {
+				delete(waiting, c)
+			}
+		}
+		again := time.After(2 * time.Second)
+	collect:
+		for len(waiting) > 0 {
+			for c := range waiting {
+				select {
+				case <-c.pong:
+					delete(waiting, c)
+				case <-c.done:
+					delete(waiting, c)
+				default:
+				}
+			}
+			select {
+			case <-ctx.Done():
+				r.log.Warn("drain: clients did not answer the final ping in time", "waiting", len(waiting))
+				return false
+			case <-again:
+				break collect
+			case <-time.After(10 * time.Millisecond):
+			}
 		}
 	}
 	return true

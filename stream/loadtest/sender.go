@@ -59,7 +59,6 @@ type postStats struct {
 	requests   atomic.Int64
 	httpErrors atomic.Int64 // requests that got no per-event answer
 	window     [kinds][statusCount]atomic.Int64
-	all        [statusCount]atomic.Int64
 
 	mu         sync.Mutex
 	firstFails []string
@@ -109,9 +108,11 @@ type answer struct {
 	} `json:"results"`
 }
 
-// send posts batches until in is closed.
-func (r *runner) send(ctx context.Context, in <-chan []planned) {
+// send posts batches until in is closed; i numbers the sender.
+func (r *runner) send(ctx context.Context, in <-chan []planned, i int) {
 	url := r.base + "/api/v1/events"
+	lat := r.lat.sampler(i)
+	defer lat.flush()
 	var body []byte
 	for evs := range in {
 		sent := time.Now()
@@ -130,11 +131,13 @@ func (r *runner) send(ctx context.Context, in <-chan []planned) {
 		body = append(body, ']')
 		statuses, seqs := r.post(ctx, url, body, len(evs))
 		window := r.inWindow(sent.UnixNano())
+		if window {
+			lat.add(seriesPost, time.Since(sent).Nanoseconds())
+		}
 		for i := range evs {
 			p := &evs[i]
 			p.answered()
 			st := statuses[i]
-			r.posted.all[st].Add(1)
 			if window {
 				r.posted.window[p.kind][st].Add(1)
 			}

@@ -69,26 +69,3 @@ func verify(clients []*client, incidents []incident, uncertain int64, drained bo
 	}
 	return x
 }
-
-// tickLatencies turns the patrol batches every client read into the
-// latency from each flush tick: batches are grouped into ticks by their
-// time (a gap of more than tickGapMs starts a new tick), the tick's time
-// is its earliest batch's, and each batch's latency is from then to when
-// it was read.
-func tickLatencies(obs []tickObs, s *sampler) {
-	slices.SortFunc(obs, func(a, b tickObs) int { return int(a.atMs - b.atMs) })
-	var start, prev int64
-	for i, o := range obs {
-		if i == 0 || o.atMs-prev > tickGapMs {
-			start = o.atMs
-		}
-		prev = o.atMs
-		s.add(seriesTick, o.recv-start*1e6)
-	}
-	s.flush()
-}
-
-// tickGapMs separates two ticks' batches: within a tick, a thousand
-// writers stamp their batches milliseconds apart; ticks are a second
-// apart by default.
-const tickGapMs = 100

@@ -40,7 +40,11 @@ func TestVerify(t *testing.T) {
 		{"one too many", mk(layerOrders, box, got(5, 7)), false, true},
 		{"same count, other events", mk(layerOrders|layerAlarms, box, got(5, 7, 11)), false, true},
 		{"resynchronised", func() *client { c := mk(layerOrders, box, got()); c.contiguous = false; return c }(), false, false},
-		{"never connected", func() *client { c := mk(layerOrders, box, got()); c.synced, c.failed = false, errors.New("refused"); return c }(), false, false},
+		{"never connected", func() *client {
+			c := mk(layerOrders, box, got())
+			c.synced, c.failed = false, errors.New("refused")
+			return c
+		}(), false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,25 +56,5 @@ func TestVerify(t *testing.T) {
 				t.Errorf("exact = %d (expected %d, received %d), want exact %v", x.Exact, x.Expected, x.Received, tt.exact)
 			}
 		})
-	}
-}
-
-// Patrol batches are grouped into ticks by their time, and each batch's
-// latency is from its tick's first batch.
-func TestTickLatencies(t *testing.T) {
-	const ms = int64(1e6)
-	obs := []tickObs{
-		{atMs: 1000, recv: 1002 * ms},
-		{atMs: 2003, recv: 2010 * ms}, // second tick, out of order
-		{atMs: 1001, recv: 1005 * ms},
-		{atMs: 2000, recv: 2001 * ms},
-		{atMs: 1040, recv: 1050 * ms},
-	}
-	l := newLatencies()
-	tickLatencies(obs, l.sampler(0))
-	h := l.merged()[seriesTick]
-	// Latencies: tick 1000: 2, 5, 50 ms; tick 2000: 1, 10 ms.
-	if h.TotalCount() != 5 || !h.ValuesAreEquivalent(h.Min(), 1000) || !h.ValuesAreEquivalent(h.Max(), 50000) {
-		t.Errorf("count %d, min %d µs, max %d µs; want 5, 1000, 50000", h.TotalCount(), h.Min(), h.Max())
 	}
 }
