@@ -186,7 +186,6 @@ export class LiveLayers {
   private gliding = false;
   private workersDrawn = 0;
   private raf = 0;
-  private readonly unlisten: () => void;
 
   constructor(
     private readonly map: MapLibreMap,
@@ -203,7 +202,7 @@ export class LiveLayers {
     const firstLabel = map.getStyle().layers.find((l) => l.type === 'symbol')?.id;
     for (const layer of underLabels) map.addLayer(layer, firstLabel);
     for (const layer of onTop) map.addLayer(layer);
-    this.unlisten = store.listen({
+    store.listen({
       changed: (c) => {
         this.dirty.add(c.layer);
         if (c.layer === 'patrols') {
@@ -221,12 +220,6 @@ export class LiveLayers {
       },
     });
     this.schedule();
-  }
-
-  /** Stops drawing and removes the listener (the layers stay). */
-  destroy(): void {
-    this.unlisten();
-    cancelAnimationFrame(this.raf);
   }
 
   private schedule(): void {
