@@ -12,11 +12,7 @@ func (h *Hub) onChange(lc live.Change) {
 		h.notePatrol(lc)
 		return
 	}
-	ch, err := newChange(lc)
-	if err != nil {
-		h.cfg.Logger.Error("hub: cannot encode a change", "layer", lc.Layer, "key", lc.Key, "err", err)
-		return
-	}
+	ch := &change{Change: lc}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.advance(lc)
@@ -40,11 +36,12 @@ func (h *Hub) notePatrol(lc live.Change) {
 	h.patrolChanges[lc.Key] = lc
 }
 
+// advance records how far fan-out has got. lastSeq is the change's At:
+// every event up to it has been applied and its changes fanned out, even
+// events that changed nothing.
 func (h *Hub) advance(lc live.Change) {
 	h.lastVersion = lc.Version
-	if lc.Seq > 0 {
-		h.lastSeq = lc.Seq
-	}
+	h.lastSeq = max(h.lastSeq, lc.At)
 }
 
 // places are where a change's new and old views are, the old one left out

@@ -22,6 +22,10 @@ type Config struct {
 	// MaxFrameBytes is the size at which the writer stops packing queued
 	// messages into one frame.
 	MaxFrameBytes int
+	// FrameInterval is the shortest time between two frames to one
+	// connection: messages queued meanwhile are packed into the next
+	// frame. It bounds the latency it adds; zero writes every wake-up.
+	FrameInterval time.Duration
 	// PingInterval is how often the server pings; PongWait how long it
 	// waits to hear anything from the client before dropping it; WriteWait
 	// how long one write may take.
@@ -61,6 +65,7 @@ func DefaultConfig() Config {
 		SendQueue:               256,
 		MaxMessageBytes:         16 << 10,
 		MaxFrameBytes:           256 << 10,
+		FrameInterval:           10 * time.Millisecond,
 		PingInterval:            20 * time.Second,
 		PongWait:                60 * time.Second,
 		WriteWait:               10 * time.Second,
@@ -88,6 +93,11 @@ func (c Config) withDefaults() Config {
 		c.MaxMessageBytes = d.MaxMessageBytes
 	}
 	orDefault(&c.MaxFrameBytes, d.MaxFrameBytes)
+	if c.FrameInterval < 0 {
+		c.FrameInterval = 0
+	} else if c.FrameInterval == 0 {
+		c.FrameInterval = d.FrameInterval
+	}
 	orDefaultD(&c.PingInterval, d.PingInterval)
 	orDefaultD(&c.PongWait, d.PongWait)
 	if c.PongWait <= c.PingInterval {

@@ -101,12 +101,14 @@ func (c *conn) push(it item) {
 	}
 }
 
-// pushControl queues a control message; when the queue is full it is
-// dropped (a client that does not read has no use for a pong).
+// pushControl queues a control message (pong, error, unsubscribed). They
+// are never dropped for resync, and may go past the queue's bound up to
+// twice it, so a pong answers every ping of a client that reads; only a
+// client that sends without reading loses them.
 func (c *conn) pushControl(raw []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closing || len(c.queue) >= c.h.cfg.SendQueue {
+	if c.closing || len(c.queue) >= 2*c.h.cfg.SendQueue {
 		c.h.metrics.drops.Inc()
 		return
 	}
@@ -150,12 +152,26 @@ func (c *conn) closeWith(code int, text string) {
 func (c *conn) writer() {
 	defer close(c.written)
 	var frame []byte
+	var lastWrite time.Time
+	gap := time.NewTimer(0)
+	defer gap.Stop()
 	for {
 		select {
 		case <-c.wake:
 		case <-c.done:
 			return
 		}
+		// At most one frame per FrameInterval: what arrives meanwhile
+		// shares it, which saves a system call and a wake-up per message.
+		if wait := c.h.cfg.FrameInterval - time.Since(lastWrite); wait > 0 {
+			gap.Reset(wait)
+			select {
+			case <-gap.C:
+			case <-c.done:
+				return
+			}
+		}
+		lastWrite = time.Now()
 		c.mu.Lock()
 		batch := c.queue
 		c.queue = c.spare[:0]
@@ -168,12 +184,8 @@ func (c *conn) writer() {
 			err = c.resyncAll()
 		}
 		frame = frame[:0]
-		for i := range batch {
-			if err != nil {
-				break
-			}
-			frame, err = c.appendItem(frame, &batch[i])
-			if len(frame) >= c.h.cfg.MaxFrameBytes {
+		for i := 0; i < len(batch) && err == nil; i++ {
+			if frame, err = c.appendItem(frame, &batch[i]); err == nil && len(frame) >= c.h.cfg.MaxFrameBytes {
 				err = c.writeFrame(frame)
 				frame = frame[:0]
 			}
@@ -235,7 +247,10 @@ func (c *conn) appendItem(frame []byte, it *item) ([]byte, error) {
 	m := c.h.metrics
 	switch it.kind {
 	case itemDelta, itemRemoval:
-		frame = appendDelta(frame, it.sub.id, it.c, it.sub.prev, it.kind == itemRemoval)
+		var err error
+		if frame, err = appendDelta(frame, it.sub.id, it.c, it.sub.prev, it.kind == itemRemoval); err != nil {
+			return frame, encodeError{err}
+		}
 		if !it.c.derived() {
 			it.sub.prev = it.c.Seq
 		}

@@ -47,6 +47,8 @@ type Hub struct {
 	tick          uint64
 	board         *board
 
+	flushMu sync.Mutex // one patrol tick at a time
+
 	connsMu sync.Mutex
 	conns   map[*conn]struct{}
 	stopped bool
@@ -164,8 +166,10 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.read()
 	h.drop(c)
 	close(c.done)
+	// The client is gone or done: a writer blocked on it need not wait
+	// for its deadline.
+	ws.NetConn().Close()
 	<-c.written
-	ws.Close()
 	h.metrics.conns.Dec()
 }
 

@@ -15,39 +15,49 @@ import (
 // once, and with encoding/json where they are rare (snapshots, errors).
 
 // change is an order or alarm change made ready for every subscription:
-// the tail of its delta message encoded once, and what is needed to
-// filter it again for a resume.
+// the tail of its delta message, encoded once, the first time a
+// subscription needs it, and shared.
 type change struct {
 	live.Change
-	// body is the delta's shared tail after the per-subscription head:
+	once sync.Once
+	// body is the delta's tail after the per-subscription head:
 	// `"layer":…,"key":…,"removed":false,"data":{…}}`; removal is the same
 	// with "removed":true and no data, sent when the thing left the state
 	// or left a subscription's selection.
-	body    []byte
-	removal []byte
+	body, removal []byte
+	err           error
 }
 
-func newChange(c live.Change) (*change, error) {
+func (c *change) encode() {
 	key, err := json.Marshal(c.Key)
 	if err != nil {
-		return nil, err
+		c.err = err
+		return
 	}
 	head := make([]byte, 0, 64)
 	head = append(head, `"layer":"`...)
 	head = append(head, c.Layer...)
 	head = append(head, `","key":`...)
 	head = append(head, key...)
-	ch := &change{Change: c}
-	ch.removal = append(append([]byte(nil), head...), `,"removed":true}`...)
+	c.removal = append(append([]byte(nil), head...), `,"removed":true}`...)
 	if !c.Removed {
 		data, err := json.Marshal(c.View)
 		if err != nil {
-			return nil, err
+			c.err = err
+			return
 		}
-		ch.body = append(append(head, `,"removed":false,"data":`...), data...)
-		ch.body = append(ch.body, '}')
+		c.body = append(append(head, `,"removed":false,"data":`...), data...)
+		c.body = append(c.body, '}')
 	}
-	return ch, nil
+}
+
+// tail is the shared tail of the change's delta, or of its removal.
+func (c *change) tail(removal bool) ([]byte, error) {
+	c.once.Do(c.encode)
+	if removal {
+		return c.removal, c.err
+	}
+	return c.body, c.err
 }
 
 // derived tells a change made by the clock (an order became overdue):
@@ -56,7 +66,11 @@ func (c *change) derived() bool { return c.Seq == 0 }
 
 // appendDelta writes one delta for subscription id: the head with the
 // sequence numbers (none for a derived change), then the shared tail.
-func appendDelta(dst []byte, id string, c *change, prev uint64, removal bool) []byte {
+func appendDelta(dst []byte, id string, c *change, prev uint64, removal bool) ([]byte, error) {
+	tail, err := c.tail(removal)
+	if err != nil {
+		return dst, err
+	}
 	dst = append(dst, `{"op":"delta","sub":"`...)
 	dst = append(dst, id...)
 	dst = append(dst, `",`...)
@@ -67,10 +81,7 @@ func appendDelta(dst []byte, id string, c *change, prev uint64, removal bool) []
 		dst = strconv.AppendUint(dst, prev, 10)
 		dst = append(dst, ',')
 	}
-	if removal {
-		return append(dst, c.removal...)
-	}
-	return append(dst, c.body...)
+	return append(dst, tail...), nil
 }
 
 // worker is a worker's view shared by every subscription it goes to,

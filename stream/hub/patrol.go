@@ -170,6 +170,8 @@ func (h *Hub) holdSnapshot(s *subscription, ws []*live.Worker) {
 // board, and every connection with a patrol subscription is asked to send
 // its batches.
 func (h *Hub) flush() {
+	h.flushMu.Lock()
+	defer h.flushMu.Unlock()
 	h.mu.Lock()
 	changes := h.patrolChanges
 	h.patrolChanges = make(map[string]live.Change, len(changes))

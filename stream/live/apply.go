@@ -36,7 +36,11 @@ func (s *State) Apply(m bus.Message) {
 		s.applyPatrol(e, now)
 	}
 	s.mu.Unlock()
-	s.applied.WithLabelValues(m.Stream).Inc()
+	if m.Stream == bus.EventsStream {
+		s.appliedEvents.Inc()
+	} else {
+		s.appliedPatrol.Inc()
+	}
 	s.notify()
 }
 

@@ -47,6 +47,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gridpulse/gridpulse/geo"
+	"github.com/gridpulse/gridpulse/stream/bus"
 )
 
 // Config tunes the live state. Zero fields take the defaults of
@@ -135,8 +136,9 @@ type State struct {
 	points   *geo.Points // workers, for nearest search
 	tally    tally
 
-	applied *prometheus.CounterVec
-	ready   readiness
+	applied                      *prometheus.CounterVec
+	appliedEvents, appliedPatrol prometheus.Counter
+	ready                        readiness
 }
 
 // orderEntry is an order the state knows: open, or closed and kept for
@@ -181,6 +183,8 @@ func New(cfg Config) *State {
 			Help: "Bus messages applied to the live state, by stream.",
 		}, []string{"stream"}),
 	}
+	s.appliedEvents = s.applied.WithLabelValues(bus.EventsStream)
+	s.appliedPatrol = s.applied.WithLabelValues(bus.PatrolStream)
 	s.ready.init()
 	return s
 }
