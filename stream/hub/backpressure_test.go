@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -247,5 +248,76 @@ func TestSubscribeWhileEventsFlow(t *testing.T) {
 	}
 	if fmt.Sprint(held) != fmt.Sprint(want) {
 		t.Errorf("snapshot plus deltas = %v\nstate = %v", held, want)
+	}
+}
+
+// Sequence numbers are the event stream's, so a client resumes across a
+// restart of the whole process: the rebuilt state refills the hub's ring.
+func TestResumeAcrossRestart(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	c := h.dial(nil)
+	sub := map[string]any{"layers": []string{"orders"}}
+	c.subscribe("r", sub)
+	c.expect("snapshot")
+	h.publish(h.order("WO1", event.Received, posA, chainA))
+	last := *c.expect("delta").Seq
+
+	h.close()
+	h.start()
+	acks := h.publish(h.order("WO1", event.Closed, posA, chainA), h.order("WO2", event.Received, posC, chainC))
+
+	c = h.dial(nil)
+	sub["resume"] = last
+	c.subscribe("r", sub)
+	c.expect("resumed")
+	for i, want := range []string{"-WO1", "WO2"} {
+		d := c.expect("delta")
+		key := d.Key
+		if d.Removed {
+			key = "-" + key
+		}
+		if key != want || *d.Seq != acks[i].Seq {
+			t.Fatalf("replayed after restart: %s, want %s at %d", d, want, acks[i].Seq)
+		}
+	}
+}
+
+// An order whose deadline passes comes again with overdue set, as a delta
+// without sequence numbers that leaves the chain of the others alone.
+func TestOverdueDeltaHasNoSequence(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	c := h.dial(nil)
+	c.subscribe("o", map[string]any{"layers": []string{"orders"}})
+	c.expect("snapshot")
+	soon := event.Time{Time: time.Now().Add(50 * time.Millisecond)}
+	acks := h.publish(h.order("WO1", event.Received, posA, chainA, func(o *event.Order) { o.Deadline = &soon }))
+	if d := c.expect("delta"); *d.Seq != acks[0].Seq {
+		t.Fatalf("delta = %s", d)
+	}
+	// The state's sweep (every second) notices the deadline.
+	d := c.expect("delta")
+	var o live.Order
+	if err := json.Unmarshal(d.Data, &o); err != nil {
+		t.Fatal(err)
+	}
+	if d.Seq != nil || d.Prev != nil || !o.Overdue || o.Seq != acks[0].Seq {
+		t.Fatalf("overdue delta = %s", d)
+	}
+	acks2 := h.publish(h.order("WO1", event.Dispatched, posA, chainA))
+	if d := c.expect("delta"); *d.Prev != acks[0].Seq || *d.Seq != acks2[0].Seq {
+		t.Fatalf("next delta = %s, want prev %d", d, acks[0].Seq)
+	}
+	// A resume from before the deadline replays the overdue change too.
+	c2 := h.dial(nil)
+	c2.subscribe("o", map[string]any{"layers": []string{"orders"}, "resume": acks[0].Seq - 1})
+	c2.expect("resumed")
+	if d := c2.expect("delta"); *d.Seq != acks[0].Seq {
+		t.Fatalf("replay 1 = %s", d)
+	}
+	if d := c2.expect("delta"); d.Seq != nil {
+		t.Fatalf("replay 2 = %s, want the overdue change", d)
+	}
+	if d := c2.expect("delta"); *d.Seq != acks2[0].Seq {
+		t.Fatalf("replay 3 = %s", d)
 	}
 }

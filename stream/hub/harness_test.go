@@ -25,12 +25,15 @@ import (
 // served on a loopback port.
 type harness struct {
 	t     *testing.T
+	opts  harnessOpts
+	dir   string
 	bus   *bus.Bus
 	state *live.State
 	hub   *Hub
 	srv   *httptest.Server
 	stop  context.CancelFunc
 	done  sync.WaitGroup
+	up    bool
 	n     int // events published, for unique ids
 }
 
@@ -40,22 +43,27 @@ type harnessOpts struct {
 	// accepted connection, so a client that does not read blocks the
 	// writer after a few kilobytes.
 	sockBuf int
-	// before runs on the bus before the state starts.
-	before func(h *harness)
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	b, err := bus.Open(context.Background(), bus.DefaultConfig(t.TempDir()))
+	h := &harness{t: t, opts: o, dir: t.TempDir()}
+	h.start()
+	t.Cleanup(h.close)
+	return h
+}
+
+// start opens the bus on the harness's directory, rebuilds the state and
+// serves a new hub, as a process start does.
+func (h *harness) start() {
+	h.t.Helper()
+	b, err := bus.Open(context.Background(), bus.DefaultConfig(h.dir))
 	if err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
-	h := &harness{t: t, bus: b}
-	if o.before != nil {
-		o.before(h)
-	}
+	h.bus = b
 	h.state = live.New(live.Config{})
-	h.hub = New(o.cfg, h.state)
+	h.hub = New(h.opts.cfg, h.state)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop = cancel
 	h.done.Add(2)
@@ -64,18 +72,22 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
 	defer wcancel()
 	if err := h.state.WaitReady(wctx); err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
 	h.srv = httptest.NewUnstartedServer(h.hub)
-	if o.sockBuf > 0 {
-		h.srv.Listener = smallSendBuffers{h.srv.Listener, o.sockBuf}
+	if h.opts.sockBuf > 0 {
+		h.srv.Listener = smallSendBuffers{h.srv.Listener, h.opts.sockBuf}
 	}
 	h.srv.Start()
-	t.Cleanup(h.close)
-	return h
+	h.up = true
 }
 
+// close stops the server, the hub, the state and the bus.
 func (h *harness) close() {
+	if !h.up {
+		return
+	}
+	h.up = false
 	h.srv.CloseClientConnections()
 	h.stop()
 	h.done.Wait()

@@ -72,7 +72,12 @@ func (s *State) Run(ctx context.Context, b *bus.Bus) error {
 			}
 		}
 	})
-	return g.Wait()
+	err = g.Wait()
+	if ctx.Err() != nil {
+		// Stopping may interrupt a follower mid-call; that is no failure.
+		return ctx.Err()
+	}
+	return err
 }
 
 // Ready reports whether Run has replayed the streams up to where they
