@@ -208,18 +208,24 @@ func TestResumeTooOldGetsASnapshot(t *testing.T) {
 // keep arriving during the subscribe.
 func TestSubscribeWhileEventsFlow(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
-	done := make(chan struct{})
+	var evs []*event.Event
+	for i := range 200 {
+		st := []event.State{event.Received, event.Dispatched, event.Closed}[i%3]
+		evs = append(evs, h.order(fmt.Sprintf("WO%d", i/3), st, posA, chainA))
+	}
+	done := make(chan uint64)
 	go func() {
-		defer close(done)
-		for i := range 200 {
-			st := []event.State{event.Received, event.Dispatched, event.Closed}[i%3]
-			h.bus.Publish(t.Context(), []*event.Event{h.order(fmt.Sprintf("WO%d", i/3), st, posA, chainA)})
+		var last uint64
+		for _, e := range evs {
+			last = h.bus.Publish(t.Context(), []*event.Event{e})[0].Seq
 		}
+		done <- last
 	}()
 	c := h.dial(nil)
 	c.subscribe("s", map[string]any{"layers": []string{"orders"}})
 	snap := c.expect("snapshot")
-	<-done
+	last := <-done
+	h.waitFor("the state to apply every event", func() bool { return h.state.Seq() >= last })
 	h.caughtUp()
 	held := map[string]bool{}
 	for _, o := range snap.Orders {
