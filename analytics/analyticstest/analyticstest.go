@@ -21,10 +21,14 @@ const DSNEnv = "CLICKHOUSE_DSN"
 // Run runs test once per engine, as the subtests "embedded" and "server".
 // Each gets a configuration of its own: a fresh directory, or a fresh
 // database on the server that is dropped afterwards. Without CLICKHOUSE_DSN
-// the server subtest says that it is skipped.
+// the server subtest says that it is skipped, as does the embedded one in a
+// build without the embedded engine.
 func Run(t *testing.T, test func(t *testing.T, cfg analytics.Config)) {
 	t.Helper()
 	t.Run("embedded", func(t *testing.T) {
+		if !engine.Embedded {
+			t.Skip("built with -tags nochdb: embedded suite skipped")
+		}
 		test(t, analytics.Config{Dir: t.TempDir(), Database: "gridpulse", Sessions: 3})
 	})
 	t.Run("server", func(t *testing.T) {
@@ -72,13 +76,13 @@ func withDatabase(dsn, db string) string {
 	return scheme + "://" + host + "/" + db + query
 }
 
-// Open opens a store for the test and closes it when the test ends.
-func Open(t *testing.T, cfg analytics.Config) *analytics.Store {
-	t.Helper()
+// Open opens a store for the test or benchmark and closes it when it ends.
+func Open(tb testing.TB, cfg analytics.Config) *analytics.Store {
+	tb.Helper()
 	s, err := analytics.Open(context.Background(), cfg)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	tb.Cleanup(func() { s.Close() })
 	return s
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/chdb-io/chdb-go/v2/chdb"
@@ -28,14 +30,21 @@ type embedded struct {
 	lock     *os.File
 	sessions chan *chdb.Session
 	all      []*chdb.Session
-	ready    int // sessions set up and handed to the channel
+	ready    int    // sessions set up and handed to the channel
+	spool    string // where inserts' rows are written for the engine to read
+
+	typesMu sync.Mutex
+	types   map[string]map[string]string // table → column → type
 }
 
 // sessionSettings make results readable by encoding/json (ISO times,
-// unquoted 64-bit integers), whichever engine wrote the SQL.
+// unquoted 64-bit integers), whichever engine wrote the SQL, and make
+// inserts synchronous and cheaper (see insertSettings).
 var sessionSettings = []string{
 	"SET date_time_output_format = 'iso'",
 	"SET output_format_json_quote_64bit_integers = 0",
+	"SET async_insert = 0",
+	"SET optimize_on_insert = " + insertSettings["optimize_on_insert"],
 }
 
 // OpenEmbedded starts the embedded engine on dir, creates database if
@@ -57,7 +66,17 @@ func OpenEmbedded(ctx context.Context, dir, database string, sessions int) (Engi
 	if err != nil {
 		return nil, err
 	}
-	e := &embedded{dir: abs, lock: lock, sessions: make(chan *chdb.Session, sessions)}
+	// Rows of inserts cut short by a crash are left in the spool.
+	spool := filepath.Join(abs, "spool")
+	if err := os.RemoveAll(spool); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("engine: clearing %s: %w", spool, err)
+	}
+	if err := os.MkdirAll(spool, 0o755); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	e := &embedded{dir: abs, lock: lock, sessions: make(chan *chdb.Session, sessions), spool: spool, types: map[string]map[string]string{}}
 	for range sessions {
 		if err := ctx.Err(); err != nil {
 			e.Close()
@@ -115,14 +134,6 @@ func run(s *chdb.Session, query string) error {
 	return nil
 }
 
-// clip shortens a statement for an error message.
-func clip(query string) string {
-	if len(query) > 120 {
-		return query[:120] + "…"
-	}
-	return query
-}
-
 // session takes a free session, waiting for one while ctx allows. A
 // statement, once started, runs to its end: chDB cannot cancel it.
 func (e *embedded) session(ctx context.Context) (*chdb.Session, error) {
@@ -174,30 +185,72 @@ func (e *embedded) Select(ctx context.Context, dest any, query string, args ...a
 	return scanJSONEachRow(res.Buf(), dest)
 }
 
+// Insert writes the block as TabSeparated text to a file in the data
+// directory and has the engine read it with the file() table function.
+// chDB parses data given inline in an INSERT on one thread and at several
+// times the CPU cost; file() parses it in parallel.
 func (e *embedded) Insert(ctx context.Context, b *Block) error {
 	if err := b.check(); err != nil {
 		return err
 	}
-	head := b.insertHead() + " FORMAT TabSeparated\n"
-	buf := make([]byte, 0, len(head)+b.Len()*256)
-	buf = append(buf, head...)
-	buf, err := appendTSV(buf, b)
+	structure, err := e.structure(ctx, b)
 	if err != nil {
 		return err
 	}
-	s, err := e.session(ctx)
-	if err != nil {
+	buf := spoolBuffers.Get().(*[]byte)
+	defer spoolBuffers.Put(buf)
+	if *buf, err = appendTSV((*buf)[:0], b); err != nil {
 		return err
 	}
-	defer func() { e.sessions <- s }()
-	res, err := s.Query(string(buf), "TabSeparated")
+	f, err := os.CreateTemp(e.spool, b.Table+"-*.tsv")
 	if err != nil {
 		return fmt.Errorf("engine: insert into %s: %w", b.Table, err)
 	}
-	if res != nil {
-		res.Free()
+	defer os.Remove(f.Name())
+	_, err = f.Write(*buf)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return nil
+	if err != nil {
+		return fmt.Errorf("engine: insert into %s: writing the rows: %w", b.Table, err)
+	}
+	return e.Exec(ctx, b.insertHead()+" SELECT * FROM file(?, 'TabSeparated', ?)", f.Name(), structure)
+}
+
+// spoolBuffers hold a batch's text while it is written out.
+var spoolBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4<<20); return &b }}
+
+// structure is the file() structure for the block's columns: their names
+// and types in the table, which the engine is asked for once per table.
+func (e *embedded) structure(ctx context.Context, b *Block) (string, error) {
+	e.typesMu.Lock()
+	types, ok := e.types[b.Table]
+	e.typesMu.Unlock()
+	if !ok {
+		var cols []struct {
+			Name string `ch:"name"`
+			Type string `ch:"type"`
+		}
+		if err := e.Select(ctx, &cols, "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ?", b.Table); err != nil {
+			return "", err
+		}
+		types = make(map[string]string, len(cols))
+		for _, c := range cols {
+			types[c.Name] = c.Type
+		}
+		e.typesMu.Lock()
+		e.types[b.Table] = types
+		e.typesMu.Unlock()
+	}
+	parts := make([]string, len(b.Columns))
+	for i, c := range b.Columns {
+		t, ok := types[c.Name]
+		if !ok {
+			return "", fmt.Errorf("engine: insert into %s: the table has no column %s", b.Table, c.Name)
+		}
+		parts[i] = quoteIdent(c.Name) + " " + t
+	}
+	return strings.Join(parts, ", "), nil
 }
 
 func (e *embedded) Ping(ctx context.Context) error { return e.Exec(ctx, "SELECT 1") }

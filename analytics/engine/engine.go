@@ -32,6 +32,12 @@ type Engine interface {
 	Close() error
 }
 
+// insertSettings apply to every insert on both engines. optimize_on_insert
+// would collapse and sum rows within each inserted block; every read folds
+// rows anyway (FINAL, GROUP BY), so the background merges are left to do it
+// once instead.
+var insertSettings = map[string]string{"optimize_on_insert": "0"}
+
 // Block is rows for one table, held column by column: the shape a server
 // takes fastest and one pass turns into text for the embedded engine.
 type Block struct {
@@ -108,4 +114,12 @@ func (b *Block) insertHead() string {
 		s += quoteIdent(c.Name)
 	}
 	return s + ")"
+}
+
+// clip shortens a statement for an error message.
+func clip(query string) string {
+	if len(query) > 120 {
+		return query[:120] + "…"
+	}
+	return query
 }

@@ -99,6 +99,11 @@ func (s *server) Insert(ctx context.Context, b *Block) error {
 	if err := b.check(); err != nil {
 		return err
 	}
+	settings := clickhouse.Settings{}
+	for k, v := range insertSettings {
+		settings[k] = v
+	}
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(settings))
 	batch, err := s.conn.PrepareBatch(ctx, b.insertHead())
 	if err != nil {
 		return fmt.Errorf("engine: insert into %s: %w", b.Table, err)

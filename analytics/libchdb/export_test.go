@@ -1,3 +1,5 @@
+//go:build !nochdb
+
 package libchdb
 
 // This file must import nothing: the test build of this package has to keep

@@ -1,3 +1,5 @@
+//go:build !nochdb
+
 // Package libchdb finds the embedded ClickHouse engine, chDB's libchdb.so,
 // before chdb-go loads it, and stops the program with a message that says
 // how to get the library when there is none.

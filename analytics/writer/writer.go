@@ -42,13 +42,16 @@ type Config struct {
 	MaxBackoff time.Duration
 }
 
-// DefaultConfig batches 5,000 events or 1 s, and retries at least every
-// 30 s.
+// DefaultConfig batches up to 20,000 events or 1 s, and retries at least
+// every 30 s. Live traffic fills batches by time; the size matters when
+// catching up after an outage, where ClickHouse takes a few large inserts
+// far faster than many small ones (BenchmarkInsert: about twice the rows
+// per second at 50,000 as at 5,000).
 func DefaultConfig() Config {
 	return Config{
 		EventsDurable: "analytics-events",
 		PatrolDurable: "analytics-patrols",
-		Batch:         5000,
+		Batch:         20000,
 		MaxWait:       time.Second,
 		MaxBackoff:    30 * time.Second,
 	}

@@ -1,8 +1,12 @@
 package writer_test
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gridpulse/gridpulse/analytics"
@@ -92,4 +96,99 @@ func TestWriterSkipsRedeliveredEvents(t *testing.T) {
 			}
 		}
 	})
+}
+
+// While ClickHouse refuses the writer's inserts, the batch is retried with
+// backoff and nothing behind it is written or acknowledged; once it accepts
+// them again, everything held back is written, in stream order.
+//
+// ClickHouse refuses for real: a CHECK constraint that no row passes makes
+// every insert into events fail inside the engine, on either engine, the
+// way a full disk or a read-only replica would, until it is dropped.
+func TestWriterWaitsOutRefusedWritesInOrder(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		ctx := context.Background()
+		store := analyticstest.Open(t, cfg)
+		eng := store.Engine()
+		b := openBus(t)
+		before, during, after := orderEvents("a", 12), orderEvents("b", 12), orderEvents("c", 12)
+		publish(t, b, before)
+		r := startWriter(t, store, b, testConfig(""))
+		waitCaughtUp(t, r, b)
+		written, _ := lastSeqs(t, b)
+
+		// Merges would blur the parts that show the order of inserts.
+		if err := eng.Exec(ctx, "SYSTEM STOP MERGES events"); err != nil {
+			t.Fatal(err)
+		}
+		if err := eng.Exec(ctx, "ALTER TABLE events ADD CONSTRAINT writes_refused CHECK 0"); err != nil {
+			t.Fatal(err)
+		}
+		publish(t, b, during)
+		eventually(t, "the writer retrying", func() (bool, string) {
+			n := r.metric(t, "gridpulse_analytics_batch_failures_total", bus.EventsStream)
+			return n >= 3, fmt.Sprintf("%v failed attempts", n)
+		})
+		publish(t, b, after)
+		var held []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := eng.Select(ctx, &held, "SELECT count() AS n FROM events WHERE seq > ?", written); err != nil {
+			t.Fatal(err)
+		}
+		if held[0].N != 0 {
+			t.Fatalf("%d events were written while inserts were refused", held[0].N)
+		}
+		if got := uint64(r.metric(t, "gridpulse_analytics_written_seq", bus.EventsStream)); got != written {
+			t.Fatalf("the writer moved on to seq %d while refused, want it held at %d", got, written)
+		}
+
+		if err := eng.Exec(ctx, "ALTER TABLE events DROP CONSTRAINT writes_refused"); err != nil {
+			t.Fatal(err)
+		}
+		waitCaughtUp(t, r, b)
+		checkSummary(t, store, slices.Concat(before, during, after))
+
+		// Each insert makes its own part, numbered in insert order: taken
+		// in that order, the parts must hold ever higher sequences.
+		var parts []struct {
+			Part string `ch:"part"`
+			Lo   uint64 `ch:"lo"`
+			Hi   uint64 `ch:"hi"`
+		}
+		if err := eng.Select(ctx, &parts, "SELECT _part AS part, min(seq) AS lo, max(seq) AS hi FROM events WHERE seq > ? GROUP BY part", written); err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(parts, func(a, b struct {
+			Part string `ch:"part"`
+			Lo   uint64 `ch:"lo"`
+			Hi   uint64 `ch:"hi"`
+		}) int {
+			return cmp.Compare(blockNumber(t, a.Part), blockNumber(t, b.Part))
+		})
+		for i := 1; i < len(parts); i++ {
+			if parts[i].Lo <= parts[i-1].Hi {
+				t.Errorf("part %s (seq %d-%d) was inserted after part %s (seq %d-%d)",
+					parts[i].Part, parts[i].Lo, parts[i].Hi, parts[i-1].Part, parts[i-1].Lo, parts[i-1].Hi)
+			}
+		}
+		if len(parts) < 2 {
+			t.Errorf("the backlog went in as %d part(s); the test needs several batches to show their order", len(parts))
+		}
+	})
+}
+
+// blockNumber is the first block number in a part's name
+// (partition_minblock_maxblock_level), which grows with each insert.
+func blockNumber(t *testing.T, part string) int {
+	t.Helper()
+	fields := strings.Split(part, "_")
+	if len(fields) < 4 {
+		t.Fatalf("part name %q is not partition_min_max_level", part)
+	}
+	n, err := strconv.Atoi(fields[len(fields)-3])
+	if err != nil {
+		t.Fatalf("part name %q: %v", part, err)
+	}
+	return n
 }
