@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/google/pprof/profile"
 )
@@ -12,9 +13,16 @@ import (
 // both the server and the load generator. Goroutines carry a profiler
 // label saying whose they are (goroutines inherit their creator's
 // labels), and the CPU profile of the measured window tells the two apart.
-// The Go runtime's own background work (garbage-collection workers,
-// scavenger) carries no label and is reported as unattributed.
+// The embedded NATS server replaces the labels of the goroutines it
+// starts with its own, so a sample without the label is the server's when
+// it carries other labels or runs NATS server code. What is left is the
+// Go runtime's own background work (garbage-collection workers), shared
+// by both and reported as such.
 const labelKey = "side"
+
+// natsServerCode starts the names of the embedded NATS server's
+// functions.
+const natsServerCode = "github.com/nats-io/nats-server/"
 
 // The label values.
 const (
@@ -55,6 +63,8 @@ func splitProfile(data []byte) (cpuShares, error) {
 		side := ""
 		if l := s.Label[labelKey]; len(l) > 0 {
 			side = l[0]
+		} else if len(s.Label) > 0 || runsCode(s, natsServerCode) {
+			side = sideServer
 		}
 		by[side] += s.Value[idx]
 		total += s.Value[idx]
@@ -64,4 +74,17 @@ func splitProfile(data []byte) (cpuShares, error) {
 	}
 	f := func(side string) float64 { return float64(by[side]) / float64(total) }
 	return cpuShares{server: f(sideServer), generator: f(sideGenerator), unattributed: f("")}, nil
+}
+
+// runsCode reports whether any frame of the sample is a function whose
+// name starts with prefix.
+func runsCode(s *profile.Sample, prefix string) bool {
+	for _, loc := range s.Location {
+		for _, l := range loc.Line {
+			if l.Function != nil && strings.HasPrefix(l.Function.Name, prefix) {
+				return true
+			}
+		}
+	}
+	return false
 }
