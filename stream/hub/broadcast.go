@@ -12,12 +12,12 @@ func (h *Hub) onChange(lc live.Change) {
 		h.notePatrol(lc)
 		return
 	}
-	ch := &change{Change: lc}
+	ch := newChange(lc)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.advance(lc)
 	h.ring.push(ch)
-	h.subs.candidates(lc.Version, places(lc), func(s *subscription) {
+	h.subs.candidates(lc.Version, ch.places(), func(s *subscription) {
 		if lc.Version <= s.fromVersion {
 			return // already in its snapshot
 		}
@@ -42,14 +42,4 @@ func (h *Hub) notePatrol(lc live.Change) {
 func (h *Hub) advance(lc live.Change) {
 	h.lastVersion = lc.Version
 	h.lastSeq = max(h.lastSeq, lc.At)
-}
-
-// places are where a change's new and old views are, the old one left out
-// when it is the same place.
-func places(lc live.Change) [2]place {
-	p := [2]place{placeOf(lc.View), placeOf(lc.Old)}
-	if p[1].chain != nil && p[1].pos == p[0].pos && *p[1].chain == *p[0].chain {
-		p[1] = place{}
-	}
-	return p
 }

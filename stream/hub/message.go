@@ -19,6 +19,10 @@ import (
 // subscription needs it, and shared.
 type change struct {
 	live.Change
+	// at and oldAt are where View and Old are, read once for every
+	// subscription the change is matched against.
+	at, oldAt live.Place
+
 	once sync.Once
 	// body is the delta's tail after the per-subscription head:
 	// `"layer":…,"key":…,"removed":false,"data":{…}}`; removal is the same
@@ -26,6 +30,23 @@ type change struct {
 	// or left a subscription's selection.
 	body, removal []byte
 	err           error
+}
+
+func newChange(lc live.Change) *change {
+	c := &change{Change: lc, at: live.PlaceOf(lc.View)}
+	if lc.Old != nil {
+		c.oldAt = live.PlaceOf(lc.Old)
+	}
+	return c
+}
+
+// places are where fan-out looks for interested subscriptions: the new
+// view's place, and the old one's when the thing moved.
+func (c *change) places() []live.Place {
+	if c.Old == nil || c.oldAt.Location == c.at.Location && *c.oldAt.Area == *c.at.Area {
+		return []live.Place{c.at}
+	}
+	return []live.Place{c.at, c.oldAt}
 }
 
 func (c *change) encode() {

@@ -107,10 +107,10 @@ func (h *Hub) replay(s *subscription, seq uint64) []item {
 // view was selected and the new one is not (or the thing left the state),
 // nothing otherwise.
 func deliver(q *live.Query, ch *change) (itemKind, bool) {
-	if !ch.Removed && q.Match(ch.View) {
+	if !ch.Removed && q.MatchAt(ch.View, ch.at) {
 		return itemDelta, true
 	}
-	if ch.Old != nil && q.Match(ch.Old) {
+	if ch.Old != nil && q.MatchAt(ch.Old, ch.oldAt) {
 		return itemRemoval, true
 	}
 	return 0, false

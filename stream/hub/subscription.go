@@ -5,7 +5,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -95,9 +94,9 @@ func (ix *subIndex) remove(s *subscription) {
 }
 
 // candidates calls fn once for every subscription that may want a change
-// between the places (pos, chain) of its old and new views. version marks
-// the subscriptions already visited for this change.
-func (ix *subIndex) candidates(version uint64, places [2]place, fn func(*subscription)) {
+// at the given places (its new view's and, when it moved, its old view's).
+// version marks the subscriptions already visited for this change.
+func (ix *subIndex) candidates(version uint64, places []live.Place, fn func(*subscription)) {
 	visit := func(s *subscription) {
 		if s.seen != version {
 			s.seen = version
@@ -105,12 +104,9 @@ func (ix *subIndex) candidates(version uint64, places [2]place, fn func(*subscri
 		}
 	}
 	for _, p := range places {
-		if p.chain == nil {
-			continue
-		}
-		ix.boxes.search(orb.Point(p.pos), visit)
+		ix.boxes.search(orb.Point(p.Location), visit)
 		if len(ix.areas) > 0 {
-			ix.keys = live.AreaKeys(ix.keys[:0], p.chain)
+			ix.keys = live.AreaKeys(ix.keys[:0], p.Area)
 			for _, k := range ix.keys {
 				for s := range ix.areas[k] {
 					visit(s)
@@ -121,19 +117,4 @@ func (ix *subIndex) candidates(version uint64, places [2]place, fn func(*subscri
 	for s := range ix.everywhere {
 		visit(s)
 	}
-}
-
-// place is where a view is; a nil chain is no place (a new thing has no
-// old one).
-type place struct {
-	pos   event.Position
-	chain *event.Chain
-}
-
-func placeOf(v live.View) place {
-	if v == nil {
-		return place{}
-	}
-	pos, chain := v.Where()
-	return place{pos, chain}
 }

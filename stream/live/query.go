@@ -82,18 +82,34 @@ type Filters struct {
 }
 
 // Match reports whether the query selects view v.
-func (q *Query) Match(v View) bool {
-	if !q.Layers.Has(v.Layer()) {
-		return false
-	}
+func (q *Query) Match(v View) bool { return q.MatchAt(v, PlaceOf(v)) }
+
+// Place is a view's layer and where it is, read once by callers that
+// match one view against many queries.
+type Place struct {
+	Layer    Layer
+	Location event.Position
+	Area     *event.Chain
+}
+
+// PlaceOf reads a view's place.
+func PlaceOf(v View) Place {
 	pos, chain := v.Where()
-	if q.BBox != nil && !q.BBox.Contains(point(pos)) {
+	return Place{Layer: v.Layer(), Location: pos, Area: chain}
+}
+
+// MatchAt is Match for a view whose place p the caller has already read.
+func (q *Query) MatchAt(v View, p Place) bool {
+	if !q.Layers.Has(p.Layer) {
 		return false
 	}
-	if q.Area != "" && !InArea(chain, q.Area) {
+	if q.BBox != nil && !q.BBox.Contains(point(p.Location)) {
 		return false
 	}
-	if q.Scope != "" && !InArea(chain, q.Scope) {
+	if q.Area != "" && !InArea(p.Area, q.Area) {
+		return false
+	}
+	if q.Scope != "" && !InArea(p.Area, q.Scope) {
 		return false
 	}
 	return q.Filters.match(v)
