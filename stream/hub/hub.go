@@ -4,13 +4,16 @@
 // sequence, and patrol positions coalesced per flush tick. The protocol
 // is described in docs/live-protocol.md.
 //
-// How it stays fast with many clients: each change is encoded once and
-// its bytes shared by every receiver, who adds only a short head; a change
-// reaches only the subscriptions whose box (an R-tree) or area (a map by
-// code) holds it; each connection has one writer goroutine draining a
-// bounded queue into as few frames as it can, so fan-out never waits for a
-// client, and a client that cannot keep up is resynchronised with a fresh
-// snapshot instead of slowing anyone.
+// How it stays fast with many clients: an order or alarm change reaches
+// only the subscriptions whose box (a grid of cells) or area (a map by
+// code) holds it, and is encoded once, its bytes shared by every receiver,
+// who adds only a short head. Patrol positions do not fan out at all: each
+// only updates its worker's entry, and once per tick every connection's
+// writer asks an index of the workers for what changed in its selection.
+// Each connection has one writer goroutine draining a bounded queue into
+// as few frames as it can, so fan-out never waits for a client, and a
+// client that cannot keep up is resynchronised with a fresh snapshot
+// instead of slowing anyone.
 package hub
 
 import (
