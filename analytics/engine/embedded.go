@@ -185,24 +185,24 @@ func (e *embedded) Select(ctx context.Context, dest any, query string, args ...a
 	return scanJSONEachRow(res.Buf(), dest)
 }
 
-// Insert writes the block as TabSeparated text to a file in the data
-// directory and has the engine read it with the file() table function.
-// chDB parses data given inline in an INSERT on one thread and at several
-// times the CPU cost; file() parses it in parallel.
+// Insert writes the block in RowBinary to a file in the data directory
+// and has the engine read it with the file() table function. chDB takes
+// inline insert data only as text in the query, which it parses on one
+// thread at several times the cost; a file may be binary.
 func (e *embedded) Insert(ctx context.Context, b *Block) error {
 	if err := b.check(); err != nil {
 		return err
 	}
-	structure, err := e.structure(ctx, b)
+	types, err := e.columnTypes(ctx, b)
 	if err != nil {
 		return err
 	}
 	buf := spoolBuffers.Get().(*[]byte)
 	defer spoolBuffers.Put(buf)
-	if *buf, err = appendTSV((*buf)[:0], b); err != nil {
+	if *buf, err = appendRowBinary((*buf)[:0], b, types); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(e.spool, b.Table+"-*.tsv")
+	f, err := os.CreateTemp(e.spool, b.Table+"-*.bin")
 	if err != nil {
 		return fmt.Errorf("engine: insert into %s: %w", b.Table, err)
 	}
@@ -214,15 +214,19 @@ func (e *embedded) Insert(ctx context.Context, b *Block) error {
 	if err != nil {
 		return fmt.Errorf("engine: insert into %s: writing the rows: %w", b.Table, err)
 	}
-	return e.Exec(ctx, b.insertHead()+" SELECT * FROM file(?, 'TabSeparated', ?)", f.Name(), structure)
+	structure := make([]string, len(b.Columns))
+	for i, c := range b.Columns {
+		structure[i] = quoteIdent(c.Name) + " " + types[i]
+	}
+	return e.Exec(ctx, b.insertHead()+" SELECT * FROM file(?, 'RowBinary', ?)", f.Name(), strings.Join(structure, ", "))
 }
 
-// spoolBuffers hold a batch's text while it is written out.
+// spoolBuffers hold a batch's rows while they are written out.
 var spoolBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4<<20); return &b }}
 
-// structure is the file() structure for the block's columns: their names
-// and types in the table, which the engine is asked for once per table.
-func (e *embedded) structure(ctx context.Context, b *Block) (string, error) {
+// columnTypes are the table's types of the block's columns, which the
+// engine is asked for once per table.
+func (e *embedded) columnTypes(ctx context.Context, b *Block) ([]string, error) {
 	e.typesMu.Lock()
 	types, ok := e.types[b.Table]
 	e.typesMu.Unlock()
@@ -232,7 +236,7 @@ func (e *embedded) structure(ctx context.Context, b *Block) (string, error) {
 			Type string `ch:"type"`
 		}
 		if err := e.Select(ctx, &cols, "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ?", b.Table); err != nil {
-			return "", err
+			return nil, err
 		}
 		types = make(map[string]string, len(cols))
 		for _, c := range cols {
@@ -242,15 +246,15 @@ func (e *embedded) structure(ctx context.Context, b *Block) (string, error) {
 		e.types[b.Table] = types
 		e.typesMu.Unlock()
 	}
-	parts := make([]string, len(b.Columns))
+	out := make([]string, len(b.Columns))
 	for i, c := range b.Columns {
 		t, ok := types[c.Name]
 		if !ok {
-			return "", fmt.Errorf("engine: insert into %s: the table has no column %s", b.Table, c.Name)
+			return nil, fmt.Errorf("engine: insert into %s: the table has no column %s", b.Table, c.Name)
 		}
-		parts[i] = quoteIdent(c.Name) + " " + t
+		out[i] = t
 	}
-	return strings.Join(parts, ", "), nil
+	return out, nil
 }
 
 func (e *embedded) Ping(ctx context.Context) error { return e.Exec(ctx, "SELECT 1") }
