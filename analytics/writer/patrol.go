@@ -30,10 +30,10 @@ func newDownsampler() *downsampler { return &downsampler{last: make(map[string]k
 func (d *downsampler) pick(msgs []bus.Message, stored map[uint64]bool) (keep []bus.Message, commit func()) {
 	batch := make(map[string]kept)
 	for _, m := range msgs {
-		p := m.Event.Patrol
-		if p == nil {
+		if m.Event == nil || m.Event.Patrol == nil {
 			continue
 		}
+		p := m.Event.Patrol
 		cur := kept{minute: m.Event.Time.Unix() / 60, onDuty: p.OnDuty}
 		prev, seen := batch[p.WorkerID]
 		if !seen {
