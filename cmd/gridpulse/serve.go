@@ -14,6 +14,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/gridpulse/gridpulse/analytics"
+	"github.com/gridpulse/gridpulse/analytics/writer"
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/frontend"
 	"github.com/gridpulse/gridpulse/geo"
@@ -37,6 +39,7 @@ type serveOptions struct {
 	data       string
 	natsURL    string
 	natsListen string
+	clickhouse string
 	simulate   bool
 	simSpeed   float64
 	simWarmup  time.Duration
@@ -49,6 +52,7 @@ func parseServeFlags(args []string) (serveOptions, error) {
 	flags.StringVar(&o.data, "data", envOr("GRIDPULSE_DATA", "data"), "data directory; areas are read from <data>/areas, the embedded bus stores in <data>/nats (env GRIDPULSE_DATA)")
 	flags.StringVar(&o.natsURL, "nats", envOr("GRIDPULSE_NATS_URL", ""), "URL of an external NATS JetStream cluster; empty runs the bus embedded (env GRIDPULSE_NATS_URL)")
 	flags.StringVar(&o.natsListen, "nats-listen", envOr("GRIDPULSE_NATS_LISTEN", ""), "host:port for the embedded NATS server to accept other processes on; empty keeps it in-process (env GRIDPULSE_NATS_LISTEN)")
+	flags.StringVar(&o.clickhouse, "clickhouse", envOr("GRIDPULSE_CLICKHOUSE_DSN", ""), "DSN of a ClickHouse server (clickhouse://user:pass@host:9000/db); empty runs ClickHouse embedded in <data>/clickhouse (env GRIDPULSE_CLICKHOUSE_DSN)")
 	flags.BoolVar(&o.simulate, "simulate", false, "drive the district with the simulator, posting to this server's own ingest API")
 	flags.Float64Var(&o.simSpeed, "sim-speed", 1, "simulator speed-up factor (60: a simulated hour per minute)")
 	flags.DurationVar(&o.simWarmup, "sim-warmup", 0, "simulate this long of work orders and alarms before now, so the map opens with a backlog")
@@ -123,16 +127,29 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return fail(err)
 	}
+	chCfg := analytics.DefaultConfig(o.data)
+	chCfg.DSN = o.clickhouse
+	store, err := analytics.Open(ctx, chCfg)
+	if err != nil {
+		b.Close()
+		return fail(err)
+	}
+	slog.Info("analytics store open", "engine", store.Kind(), "schema_version", store.SchemaVersion())
 	defer func() {
-		// The bus closes only after everything using it has stopped.
+		// The store and the bus close only after everything using them
+		// has stopped.
 		cancel()
 		wg.Wait()
+		if err := store.Close(); err != nil {
+			slog.Error("close analytics store", "err", err)
+		}
 		b.Close()
 	}()
 	state := live.New(live.DefaultConfig())
 	h := hub.New(hub.DefaultConfig(), state)
 	in := ingest.New(ingest.DefaultConfig(), areas.Index, b, nil)
-	for _, c := range slices.Concat(state.Collectors(), h.Collectors(), in.Collectors()) {
+	history := writer.New(store, writer.DefaultConfig())
+	for _, c := range slices.Concat(state.Collectors(), h.Collectors(), in.Collectors(), history.Collectors()) {
 		registry.MustRegister(c)
 	}
 	background := func(name string, run func(context.Context) error) {
@@ -147,7 +164,10 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	background("live state", func(ctx context.Context) error { return state.Run(ctx, b) })
 	background("websocket hub", h.Run)
-	srv.SetLive(server.Live{Ingest: in, State: state, Hub: h, Check: b.Check})
+	background("analytics writer", func(ctx context.Context) error { return history.Run(ctx, b) })
+	srv.SetLive(server.Live{Ingest: in, State: state, Hub: h, Check: func(ctx context.Context) error {
+		return errors.Join(b.Check(ctx), store.Check(ctx))
+	}})
 
 	if o.simulate {
 		addr, err := srv.Addr(ctx)

@@ -29,6 +29,7 @@ func TestServeFlags(t *testing.T) {
 			t.Setenv("GRIDPULSE_DATA", "")
 			t.Setenv("GRIDPULSE_NATS_URL", "")
 			t.Setenv("GRIDPULSE_NATS_LISTEN", "")
+			t.Setenv("GRIDPULSE_CLICKHOUSE_DSN", "")
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
