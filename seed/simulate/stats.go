@@ -9,7 +9,8 @@ import (
 
 // Stats is what a simulator has done so far.
 type Stats struct {
-	// Sent counts events ingest answered for, by type.
+	// Orders, Patrols and Alarms count events by type: those ingest
+	// answered for, or that Generate handed over.
 	Orders, Patrols, Alarms int64
 	// Accepted, Duplicates and Rejected are ingest's verdicts. Duplicates
 	// come from retries of batches that had landed; Rejected should stay 0.
