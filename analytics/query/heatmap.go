@@ -1,0 +1,218 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/gridpulse/gridpulse/area"
+)
+
+// Heatmap metrics: what a cell's Value holds and the cells are sorted by.
+const (
+	MetricCount   = "count"
+	MetricPer1000 = "per_1000_households"
+	MetricChange  = "change"
+)
+
+// Heatmap limits on the number of cells: a whole district's micro grids
+// (about 10,000) fit the default.
+const (
+	DefaultHeatmapLimit = 20000
+	MaxHeatmapLimit     = 50000
+)
+
+// HeatmapRequest asks for new orders per cell of one level over a window.
+type HeatmapRequest struct {
+	// Level of the cells; default community.
+	Level string
+	WindowSpec
+	// Metric is count (default), per_1000_households or change.
+	Metric string
+	// Category is a class ("property") or an item ("property.fee"); empty
+	// counts every category.
+	Category string
+	// Area restricts the map to a street or community (a code); empty, or
+	// the district's code, is the whole district.
+	Area string
+	// Limit caps the cells, highest Value first; 0 is the default 20,000,
+	// at most 50,000.
+	Limit int
+}
+
+// Heatmap is the weather map: one entry per cell of the level in scope,
+// cells without orders included (as 晴), highest Value first.
+type Heatmap struct {
+	Level      Level       `json:"level"`
+	Window     Span        `json:"window"`
+	Metric     string      `json:"metric"`
+	Category   string      `json:"category,omitempty"`
+	Area       string      `json:"area,omitempty"`
+	Total      int         `json:"total"`
+	Truncated  bool        `json:"truncated"`
+	Cells      []Cell      `json:"cells"`
+	Thresholds []Threshold `json:"thresholds"`
+}
+
+// Cell is one cell of a heatmap. Per1000 and the weather are absent when
+// the cell's households are unknown or zero.
+type Cell struct {
+	Code       string   `json:"code"`
+	Name       string   `json:"name"`
+	Value      float64  `json:"value"`
+	Count      uint64   `json:"count"`
+	Previous   uint64   `json:"previous"`
+	Change     int64    `json:"change"`
+	Households int      `json:"households"`
+	Per1000    *float64 `json:"per_1000_households"`
+	Weather    string   `json:"weather,omitempty"`
+	WeatherEN  string   `json:"weather_en,omitempty"`
+
+	rank float64 // Value, or -Inf where the metric is unknown: sorts last
+}
+
+type heatmapRow struct {
+	Code     string `ch:"code"`
+	Count    uint64 `ch:"count"`
+	Previous uint64 `ch:"previous"`
+}
+
+// Heatmap counts new orders (received) per cell in the window and in the
+// window before it, from orders_hourly.
+func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, error) {
+	level, err := parseLevel(r.Level)
+	if err != nil {
+		return nil, err
+	}
+	span, err := r.WindowSpec.resolve(s.now())
+	if err != nil {
+		return nil, err
+	}
+	metric := r.Metric
+	switch metric {
+	case "":
+		metric = MetricCount
+	case MetricCount, MetricPer1000, MetricChange:
+	default:
+		return nil, fieldErr("metric", "metric %q is not one of count, per_1000_households, change", metric)
+	}
+	limit, err := checkLimit(r.Limit, DefaultHeatmapLimit, MaxHeatmapLimit)
+	if err != nil {
+		return nil, err
+	}
+	var f filter
+	if err := s.scope(&f, r.Area); err != nil {
+		return nil, err
+	}
+	if err := category(&f, r.Category); err != nil {
+		return nil, err
+	}
+	prev := span.Previous()
+	col := levels[level].column
+	f.add("hour >= ? AND hour < ?", prev.From, span.To)
+	f.add(col + " != ''")
+	var rows []heatmapRow
+	q := "SELECT " + col + " AS code, sumIf(opened, hour >= ?) AS count, sumIf(opened, hour < ?) AS previous FROM orders_hourly" +
+		f.where() + " GROUP BY code"
+	if err := s.eng.Select(ctx, &rows, q, append([]any{span.From, span.From}, f.args...)...); err != nil {
+		return nil, fmt.Errorf("heatmap: %w", err)
+	}
+
+	byCode := make(map[string]heatmapRow, len(rows))
+	for _, row := range rows {
+		byCode[row.Code] = row
+	}
+	var cells []Cell
+	for _, a := range s.areas.Layer(levels[level].layer) {
+		if inScope(a, r.Area) {
+			cells = append(cells, s.cell(a.Code, byCode[a.Code], span, metric))
+			delete(byCode, a.Code)
+		}
+	}
+	// Cells the history knows and the areas do not (areas re-imported
+	// since) still count.
+	for code, row := range byCode {
+		cells = append(cells, s.cell(code, row, span, metric))
+	}
+	sort.Slice(cells, func(i, j int) bool {
+		if cells[i].rank != cells[j].rank {
+			return cells[i].rank > cells[j].rank
+		}
+		return cells[i].Code < cells[j].Code
+	})
+	h := &Heatmap{Level: level, Window: span, Metric: metric, Category: r.Category, Area: r.Area,
+		Total: len(cells), Cells: cells, Thresholds: Thresholds}
+	if len(cells) > limit {
+		h.Cells, h.Truncated = cells[:limit], true
+	}
+	if h.Cells == nil {
+		h.Cells = []Cell{}
+	}
+	return h, nil
+}
+
+// cell builds one heatmap cell; levels are one of the layers, so the code's
+// length says which.
+func (s *Service) cell(code string, row heatmapRow, span Span, metric string) Cell {
+	c := Cell{Code: code, Count: row.Count, Previous: row.Previous, Change: int64(row.Count) - int64(row.Previous)}
+	if a := s.find(code); a != nil {
+		c.Name = a.Name
+		c.Households = households(a)
+	}
+	if c.Households > 0 {
+		rate := float64(row.Count) * 1000 / float64(c.Households)
+		c.Per1000 = &rate
+		w := weatherOf(weekly(rate, span.Duration()))
+		c.Weather, c.WeatherEN = w.Weather, w.WeatherEN
+	}
+	switch metric {
+	case MetricCount:
+		c.Value = float64(c.Count)
+	case MetricChange:
+		c.Value = float64(c.Change)
+	case MetricPer1000:
+		if c.Per1000 != nil {
+			c.Value = *c.Per1000
+		}
+	}
+	c.rank = c.Value
+	if metric == MetricPer1000 && c.Per1000 == nil {
+		c.rank = math.Inf(-1)
+	}
+	return c
+}
+
+// find is the area with code in the layer its length names.
+func (s *Service) find(code string) *area.Area {
+	for _, l := range []area.Layer{area.Street, area.Community, area.GeneralGrid, area.Compound, area.MicroGrid} {
+		if len(code) == area.CodeLen(l) {
+			if a, ok := s.areas.Get(l, code); ok {
+				return a
+			}
+		}
+	}
+	return nil
+}
+
+// households reads an area's households property, a number in GeoJSON.
+func households(a *area.Area) int {
+	switch v := a.Props["households"].(type) {
+	case float64:
+		return int(v)
+	case int:
+		return v
+	}
+	return 0
+}
+
+// checkLimit applies a limit's default (for 0) and maximum.
+func checkLimit(limit, def, max int) (int, error) {
+	switch {
+	case limit == 0:
+		return def, nil
+	case limit < 0 || limit > max:
+		return 0, fieldErr("limit", "limit %d is out of range 1..%d", limit, max)
+	}
+	return limit, nil
+}

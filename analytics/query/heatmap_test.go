@@ -1,0 +1,146 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gridpulse/gridpulse/analytics"
+	"github.com/gridpulse/gridpulse/analytics/analyticstest"
+)
+
+// fixtureService is a Service over the fixture's areas and orders.
+func fixtureService(t *testing.T, cfg analytics.Config) *Service {
+	store := analyticstest.Open(t, cfg)
+	insertOrders(t, store.Engine(), fixtureOrders)
+	s := New(store.Engine(), fixtureAreas())
+	s.now = func() time.Time { return now }
+	return s
+}
+
+func TestHeatmap(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		s := fixtureService(t, cfg)
+		type want struct {
+			count, previous uint64
+			weather         string
+		}
+		tests := []struct {
+			name string
+			req  HeatmapRequest
+			want map[string]want
+			// order is the codes first to last
+			order []string
+		}{
+			{"communities this week", HeatmapRequest{},
+				map[string]want{
+					// 4 per 2,000 households in a week: 2 per 1,000
+					"510116001001": {4, 0, "多云"},
+					"510116001002": {0, 2, "晴"},
+					// 1 per 500: 2 per 1,000
+					"510116002001": {1, 0, "多云"},
+				},
+				[]string{"510116001001", "510116002001", "510116001002"}},
+			{"change first", HeatmapRequest{Metric: MetricChange}, nil,
+				[]string{"510116001001", "510116002001", "510116001002"}},
+			{"property class", HeatmapRequest{Category: "property"},
+				map[string]want{"510116001001": {1, 0, "晴"}, "510116001002": {0, 0, "晴"}, "510116002001": {1, 0, "多云"}}, nil},
+			{"one item", HeatmapRequest{Category: "environment.noise"},
+				map[string]want{"510116001001": {1, 0, "晴"}, "510116001002": {0, 0, "晴"}, "510116002001": {0, 0, "晴"}}, nil},
+			{"street scope", HeatmapRequest{Area: "510116001"},
+				map[string]want{"510116001001": {4, 0, "多云"}, "510116001002": {0, 2, "晴"}}, nil},
+			{"community scope", HeatmapRequest{Area: "510116002001"},
+				map[string]want{"510116002001": {1, 0, "多云"}}, nil},
+			{"streets over a month", HeatmapRequest{Level: "street", WindowSpec: WindowSpec{Window: "30d"}},
+				// 6 per 3,000 in 30 days is 0.47 a week; 2 per 500 is 0.93
+				map[string]want{"510116001": {6, 0, "晴"}, "510116002": {2, 0, "晴"}}, nil},
+			{"micro grids per household", HeatmapRequest{Level: "micro_grid", Metric: MetricPer1000, Area: "510116001001"},
+				// 3 per 100 households is 30 per 1,000; no households, no weather
+				map[string]want{"510116001001001001": {3, 0, "大雨"}, "510116001001001002": {1, 0, ""}},
+				[]string{"510116001001001001", "510116001001001002"}},
+			{"from and to", HeatmapRequest{Level: "grid", Area: "510116001001", WindowSpec: WindowSpec{From: "2026-03-10T10:00:00Z", To: "2026-03-10T12:10:00+00:00"}},
+				map[string]want{"510116001001001": {2, 0, "暴雨"}}, nil}, // 1 per 1,000 in 3 hours
+			{"limit", HeatmapRequest{Limit: 1}, map[string]want{"510116001001": {4, 0, "多云"}}, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				h, err := s.Heatmap(context.Background(), tt.req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.want != nil && len(h.Cells) != len(tt.want) {
+					t.Errorf("%d cells, want %d: %+v", len(h.Cells), len(tt.want), h.Cells)
+				}
+				for i, c := range h.Cells {
+					if tt.order != nil && (i >= len(tt.order) || c.Code != tt.order[i]) {
+						t.Errorf("cell %d is %s, want order %v", i, c.Code, tt.order)
+					}
+					w, ok := tt.want[c.Code]
+					if tt.want == nil {
+						continue
+					}
+					if !ok {
+						t.Errorf("unexpected cell %s", c.Code)
+						continue
+					}
+					if c.Count != w.count || c.Previous != w.previous || c.Change != int64(w.count)-int64(w.previous) || c.Weather != w.weather {
+						t.Errorf("cell %s: count %d previous %d change %d weather %q, want %d %d %q",
+							c.Code, c.Count, c.Previous, c.Change, c.Weather, w.count, w.previous, w.weather)
+					}
+					if c.Name == "" {
+						t.Errorf("cell %s has no name", c.Code)
+					}
+				}
+			})
+		}
+	})
+}
+
+func TestHeatmapTruncates(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		s := fixtureService(t, cfg)
+		h, err := s.Heatmap(context.Background(), HeatmapRequest{Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Cells) != 2 || h.Total != 3 || !h.Truncated {
+			t.Errorf("%d cells of %d, truncated %v; want 2 of 3, truncated", len(h.Cells), h.Total, h.Truncated)
+		}
+	})
+}
+
+func TestHeatmapRejects(t *testing.T) {
+	s := New(nil, fixtureAreas()) // rejected before any query runs
+	s.now = func() time.Time { return now }
+	tests := []struct {
+		req   HeatmapRequest
+		field string
+	}{
+		{HeatmapRequest{Level: "building"}, "level"},
+		{HeatmapRequest{Level: "micro_grid; DROP TABLE events"}, "level"},
+		{HeatmapRequest{WindowSpec: WindowSpec{Window: "2d"}}, "window"},
+		{HeatmapRequest{WindowSpec: WindowSpec{Window: "7d", From: "2026-03-01T00:00:00Z", To: "2026-03-02T00:00:00Z"}}, "window"},
+		{HeatmapRequest{WindowSpec: WindowSpec{From: "2026-03-01T00:00:00Z"}}, "to"},
+		{HeatmapRequest{WindowSpec: WindowSpec{To: "2026-03-01T00:00:00Z"}}, "from"},
+		{HeatmapRequest{WindowSpec: WindowSpec{From: "yesterday", To: "2026-03-01T00:00:00Z"}}, "from"},
+		{HeatmapRequest{WindowSpec: WindowSpec{From: "2026-03-01T00:00:00Z", To: "2026-03-01"}}, "to"},
+		{HeatmapRequest{WindowSpec: WindowSpec{From: "2026-03-02T00:00:00Z", To: "2026-03-01T00:00:00Z"}}, "to"},
+		{HeatmapRequest{WindowSpec: WindowSpec{From: "2025-01-01T00:00:00Z", To: "2026-03-01T00:00:00Z"}}, "to"},
+		{HeatmapRequest{Metric: "sum"}, "metric"},
+		{HeatmapRequest{Category: "parking"}, "category"},
+		{HeatmapRequest{Category: "property.fee' OR 1=1 --"}, "category"},
+		{HeatmapRequest{Area: "510116003"}, "area"},
+		{HeatmapRequest{Area: "510116001001001"}, "area"},
+		{HeatmapRequest{Area: "510117"}, "area"},
+		{HeatmapRequest{Limit: -1}, "limit"},
+		{HeatmapRequest{Limit: MaxHeatmapLimit + 1}, "limit"},
+	}
+	for _, tt := range tests {
+		_, err := s.Heatmap(context.Background(), tt.req)
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != tt.field {
+			t.Errorf("%+v: error %v, want one naming %s", tt.req, err, tt.field)
+		}
+	}
+}
