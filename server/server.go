@@ -48,13 +48,14 @@ type Areas struct {
 
 // Server is the Gridpulse HTTP server.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	echo    *echo.Echo
-	metrics *metrics
-	static  *staticFiles
-	areas   atomic.Pointer[areaState]
-	live    atomic.Pointer[Live]
+	cfg       Config
+	log       *slog.Logger
+	echo      *echo.Echo
+	metrics   *metrics
+	static    *staticFiles
+	areas     atomic.Pointer[areaState]
+	live      atomic.Pointer[Live]
+	analytics atomic.Pointer[Analytics]
 
 	bound     chan struct{} // closed once Run listens
 	boundAddr string
@@ -100,6 +101,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Match(getHead, "/api/v1/locate", s.getLocate)
 	e.Match(getHead, "/api/v1/catalogue", s.getCatalogue)
 	e.Match(getHead, "/api/v1/live/counts", s.getCounts)
+	s.routeAnalytics(e, getHead)
 	e.POST(eventsPath, s.postEvents, middleware.BodyLimit(strconv.FormatInt(cfg.MaxEventsBodyBytes, 10)+"B"))
 	e.GET("/ws", s.serveWS)
 	e.Match(getHead, "/*", s.getStatic)

@@ -1,7 +1,10 @@
 package query
 
 import (
+	"encoding/json"
 	"time"
+
+	"github.com/gridpulse/gridpulse/event"
 )
 
 // Windows are the named windows a request may ask for, ending at the end
@@ -32,8 +35,8 @@ type WindowSpec struct {
 
 // Span is a resolved window: whole hours, From inclusive, To exclusive.
 type Span struct {
-	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
+	From time.Time
+	To   time.Time
 }
 
 // Duration is the span's length.
@@ -91,4 +94,13 @@ func ceilHour(t time.Time) time.Time {
 		h = h.Add(time.Hour)
 	}
 	return h
+}
+
+// MarshalJSON writes the span's bounds as the API's times: RFC 3339 in UTC
+// with milliseconds.
+func (s Span) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		From event.Time `json:"from"`
+		To   event.Time `json:"to"`
+	}{event.Time{Time: s.From}, event.Time{Time: s.To}})
 }

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gridpulse/gridpulse/analytics/query"
+)
+
+// Analytics is the history the server answers the analytics routes from
+// (/api/v1/heatmap, …). Until the server has it, those routes answer 503.
+type Analytics struct {
+	Query *query.Service
+}
+
+// SetAnalytics hands the server its analytics queries.
+func (s *Server) SetAnalytics(a Analytics) { s.analytics.Store(&a) }
+
+// analyticsReady is the analytics once set, or the 503 to answer meanwhile.
+func (s *Server) analyticsReady() (*Analytics, error) {
+	a := s.analytics.Load()
+	if a == nil || a.Query == nil {
+		return nil, &Error{Status: http.StatusServiceUnavailable, Code: CodeNotReady, Message: "the analytics store is starting"}
+	}
+	return a, nil
+}
+
+// routeAnalytics adds the analytics routes to e.
+func (s *Server) routeAnalytics(e *echo.Echo, methods []string) {
+	e.Match(methods, "/api/v1/heatmap", s.getHeatmap)
+}
+
+// getHeatmap answers GET /api/v1/heatmap: new orders per cell with their
+// weather level (民情气象图).
+//
+//	level     street | community (default) | compound | grid | micro_grid
+//	window    24h | 7d (default) | 30d | 90d | 365d, or
+//	from, to  RFC 3339, at most 400 days apart
+//	metric    count (default) | per_1000_households | change
+//	category  a class (property) or an item (property.fee); default all
+//	area      a street or community code; default the whole district
+//	limit     cells, 1..50000, default 20000
+func (s *Server) getHeatmap(c echo.Context) error {
+	q, err := queryParams(c, "level", "window", "from", "to", "metric", "category", "area", "limit")
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(q, "limit")
+	if err != nil {
+		return err
+	}
+	a, err := s.analyticsReady()
+	if err != nil {
+		return err
+	}
+	h, err := a.Query.Heatmap(c.Request().Context(), query.HeatmapRequest{
+		Level:      q.Get("level"),
+		WindowSpec: query.WindowSpec{Window: q.Get("window"), From: q.Get("from"), To: q.Get("to")},
+		Metric:     q.Get("metric"), Category: q.Get("category"), Area: q.Get("area"), Limit: limit,
+	})
+	if err != nil {
+		return queryError(err)
+	}
+	return c.JSON(http.StatusOK, h)
+}
+
+// queryParams is the request's query, refused when it names a parameter
+// the route does not take or gives one twice.
+func queryParams(c echo.Context, allowed ...string) (url.Values, error) {
+	q := c.QueryParams()
+	for name, vs := range q {
+		known := false
+		for _, a := range allowed {
+			known = known || a == name
+		}
+		if !known {
+			return nil, invalidField(name, "%s is not a parameter of %s", name, c.Path())
+		}
+		if len(vs) > 1 {
+			return nil, invalidField(name, "%s is given %d times", name, len(vs))
+		}
+	}
+	return q, nil
+}
+
+// intParam reads an optional integer parameter; absent is 0, the query's
+// default.
+func intParam(q url.Values, name string) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, invalidField(name, "%s %q is not an integer", name, v)
+	}
+	return n, nil
+}
+
+// queryError turns a query's refusal of a request field into a 400; any
+// other error is the server's.
+func queryError(err error) error {
+	var fe *query.FieldError
+	if errors.As(err, &fe) {
+		return invalidField(fe.Field, "%s", fe.Message)
+	}
+	return err
+}
