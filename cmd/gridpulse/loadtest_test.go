@@ -102,7 +102,8 @@ func TestLoadtestInProcess(t *testing.T) {
 		t.Errorf("integrity: %+v; problems %v", in, rep.Problems)
 	}
 	x := in.Exactness
-	if !x.Drained || x.Checked == 0 || x.Exact != x.Checked || x.Checked+x.Skipped != 20 || x.Expected == 0 || x.Received != x.Expected {
+	if !x.Drained || x.Behind != 0 || x.Checked == 0 || x.Exact != x.Checked || x.Checked+x.Skipped != 20 || x.Expected == 0 ||
+		x.Received != x.Expected || x.Missing != 0 || x.Unexpected != 0 {
 		t.Errorf("exactly once: %+v", x)
 	}
 	for _, name := range []string{loadtest.LatencyOrders, loadtest.LatencyAlarms, loadtest.LatencyPatrol, loadtest.LatencyPatrolFromTic} {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,8 +26,9 @@ type client struct {
 	index  int
 	bbox   *orb.Bound // nil: the whole district
 	layers layers
-	// maxSeq is the highest seq seen; the runner reads it from its
-	// drain sentinel.
+	// maxSeq is the highest seq of a delta read (or of the first
+	// snapshot): every change up to it has been fanned out to every
+	// subscription. The runner reads it from its drain sentinel.
 	maxSeq atomic.Uint64
 
 	writeMu sync.Mutex
@@ -42,13 +44,15 @@ type client struct {
 	startSeq   uint64 // the first snapshot's seq
 	last       uint64 // the last seq applied
 	contiguous bool   // no resync and no fresh snapshot since the first
-	exact      exactTally
-	counts     clientCounts
-	lat        *sampler
-	ticks      []tickObs
-	recv       int64 // receive time of the frame being read
-	buf        bytes.Buffer
-	d          delta
+	// got are the seqs of this run's order and alarm deltas, in the order
+	// read, for the exactly-once check.
+	got    []uint64
+	counts clientCounts
+	lat    *sampler
+	ticks  []tickObs
+	recv   int64 // receive time of the frame being read
+	buf    bytes.Buffer
+	d      delta
 }
 
 // clientCounts are what one client counted.
@@ -65,28 +69,6 @@ type clientCounts struct {
 	drops       int64 // connections lost
 	reconnects  int64
 	firstError  string
-}
-
-// exactTally sums the seq'd deltas a client received for this run's
-// orders and alarms, to compare with what it should have received.
-type exactTally struct {
-	n   int64
-	sum uint64
-}
-
-func (t *exactTally) add(seq uint64) {
-	t.n++
-	t.sum += mix64(seq)
-}
-
-// mix64 scatters a sequence number (splitmix64's finaliser) so that a sum
-// of them is a fingerprint of the set.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
 }
 
 // tickObs is one patrol batch: the batch's time and when it was read.
@@ -276,9 +258,9 @@ func (c *client) message(line []byte) op {
 			break
 		}
 		c.last = *m.Seq
-		c.seen(*m.Seq)
 		if !c.synced {
 			c.synced, c.startSeq = true, *m.Seq
+			c.seen(*m.Seq)
 			close(c.ready)
 		} else {
 			// A fresh snapshot (after a resync, or a resume the server
@@ -289,7 +271,6 @@ func (c *client) message(line []byte) op {
 	case opResumed:
 		if m.Seq != nil {
 			c.last = *m.Seq
-			c.seen(*m.Seq)
 		}
 	case opResync:
 		c.counts.resyncs++
@@ -327,7 +308,7 @@ func (c *client) delta(d *delta) {
 	if !bytes.HasPrefix(d.key, []byte(c.r.prefix)) {
 		return // not this run's
 	}
-	c.exact.add(d.seq)
+	c.got = append(c.got, d.seq)
 	stamp := d.stamp
 	if d.removed {
 		stamp = c.r.closed.get(d.key)
@@ -339,6 +320,18 @@ func (c *client) delta(d *delta) {
 		}
 		c.lat.add(k, c.recv-stamp)
 	}
+}
+
+// received is the sorted seqs of this run's deltas up to upTo.
+func (c *client) received(upTo uint64) []uint64 {
+	var out []uint64
+	for _, s := range c.got {
+		if s <= upTo {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (c *client) seen(seq uint64) {

@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,19 +49,18 @@ func TestClientTracksTheSequence(t *testing.T) {
 	c.lat.flush()
 
 	cc := c.counts
-	if !c.synced || c.startSeq != 10 || c.last != 20 || c.maxSeq.Load() != 20 {
+	if !c.synced || c.startSeq != 10 || c.last != 20 || c.maxSeq.Load() != 16 {
 		t.Errorf("synced %v start %d last %d max %d", c.synced, c.startSeq, c.last, c.maxSeq.Load())
 	}
 	if cc.gaps != 1 || cc.repeats != 1 || cc.resyncs != 1 || cc.errors != 1 || cc.unreadable != 1 || c.contiguous {
 		t.Errorf("gaps %d repeats %d resyncs %d errors %d unreadable %d contiguous %v; want 1 1 1 1 1 false",
 			cc.gaps, cc.repeats, cc.resyncs, cc.errors, cc.unreadable, c.contiguous)
 	}
-	var want exactTally
-	for _, s := range []uint64{12, 13, 16, 16} {
-		want.add(s)
+	if got := c.received(100); !slices.Equal(got, []uint64{12, 13, 16, 16}) {
+		t.Errorf("received %v, want this run's seq'd deltas 12 13 16 16", got)
 	}
-	if c.exact != want {
-		t.Errorf("exact tally %+v, want %+v (this run's seq'd deltas)", c.exact, want)
+	if got := c.received(13); !slices.Equal(got, []uint64{12, 13}) {
+		t.Errorf("received up to 13: %v", got)
 	}
 	if cc.msgs[opDelta] != 6 || cc.msgs[opPatrols] != 1 || cc.msgs[opSnapshot] != 2 || cc.msgs[opPong] != 1 || cc.frames != int64(len(frames)) {
 		t.Errorf("messages %v frames %d", cc.msgs, cc.frames)

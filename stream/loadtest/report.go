@@ -169,7 +169,7 @@ type GoalReport struct {
 	Why    string  `json:"why"`
 }
 
-func (r *runner) report(clients []*client, w window, drained bool, loadAvgStart float64) *Report {
+func (r *runner) report(clients []*client, w window, upTo uint64, drained bool, loadAvgStart float64) *Report {
 	secs := w.m1.at.Sub(w.m0.at).Seconds()
 	if secs <= 0 {
 		secs = r.cfg.Duration.Seconds()
@@ -285,7 +285,7 @@ func (r *runner) report(clients []*client, w window, drained bool, loadAvgStart 
 
 	// Integrity.
 	r.incMu.Lock()
-	exact := verify(clients, r.incidents, r.uncertain, drained)
+	exact := verify(clients, r.incidents, upTo, drained, r.uncertain)
 	r.incMu.Unlock()
 	rep.Integrity = IntegrityReport{
 		Gaps: sum.gaps, Repeats: sum.repeats, Resyncs: sum.resyncs, Errors: sum.errors, Unreadable: sum.unreadable,
@@ -352,6 +352,9 @@ func goal(rep *Report) GoalReport {
 	}
 	if n := rep.Integrity.Gaps + rep.Integrity.Repeats; n > 0 {
 		why = append(why, fmt.Sprintf("%d gaps or repeats", n))
+	}
+	if x := rep.Integrity.Exactness; x.Missing+x.Unexpected > 0 {
+		why = append(why, fmt.Sprintf("%d deltas missing and %d unexpected", x.Missing, x.Unexpected))
 	}
 	g.Met = len(why) == 0
 	if g.Met {
@@ -421,8 +424,20 @@ func (rep *Report) WriteText(out io.Writer) error {
 	}
 	fmt.Fprintf(out, ", %d server errors, %d unreadable messages\n", in.Errors, in.Unreadable)
 	x := in.Exactness
-	fmt.Fprintf(out, "exactly once: %d of %d checked clients got exactly their orders and alarms (%d expected, %d received); %d not checkable; %d events of unknown outcome; drained: %v\n",
-		x.Exact, x.Checked, x.Expected, x.Received, x.Skipped, x.Uncertain, x.Drained)
+	switch {
+	case !x.Drained:
+		fmt.Fprintf(out, "exactly once: not checked: the clients did not all answer the final ping\n")
+	default:
+		fmt.Fprintf(out, "exactly once: %d of %d checked clients got exactly their orders and alarms (%d expected, %d received, %d missing, %d unexpected); %d not checkable",
+			x.Exact, x.Checked, x.Expected, x.Received, x.Missing, x.Unexpected, x.Skipped)
+		if x.Behind > 0 {
+			fmt.Fprintf(out, "; checked up to seq %d: %d accepted events were not fanned out %s after the load", x.UpTo, x.Behind, drainWait)
+		}
+		if x.Uncertain > 0 {
+			fmt.Fprintf(out, "; %d events of unknown outcome", x.Uncertain)
+		}
+		fmt.Fprintln(out)
+	}
 	cl := rep.Clients
 	fmt.Fprintf(out, "clients: %d of %d connected (the server counted %.0f with the sentinel), %d failed, %d connections lost, %d reconnected; %d POSTs, %d without an answer\n",
 		cl.Connected, cl.Wanted, cl.ServerConnections, cl.Failed, cl.Dropped, cl.Reconnected, rep.Events.Requests, rep.Events.HTTPErrors)

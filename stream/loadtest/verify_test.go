@@ -16,45 +16,47 @@ func TestVerify(t *testing.T) {
 		{seq: 7, pos: out, layer: layerOrders},
 		{seq: 9, pos: edge, layer: layerAlarms},
 		{seq: 11, pos: in, layer: layerAlarms},
+		{seq: 20, pos: in, layer: layerAlarms}, // after the check's end, 12
 	}
-	got := func(seqs ...uint64) exactTally {
-		var x exactTally
-		for _, s := range seqs {
-			x.add(s)
-		}
-		return x
-	}
-	mk := func(l layers, bbox *orb.Bound, exact exactTally) *client {
-		return &client{layers: l, bbox: bbox, synced: true, contiguous: true, startSeq: 3, exact: exact}
+	mk := func(l layers, bbox *orb.Bound, got ...uint64) *client {
+		return &client{layers: l, bbox: bbox, synced: true, contiguous: true, startSeq: 3, got: got}
 	}
 	tests := []struct {
-		name      string
-		c         *client
-		exact     bool
-		checkable bool
+		name                string
+		c                   *client
+		checkable           bool
+		missing, unexpected int64
 	}{
-		{"tablet with everything", mk(layerOrders|layerAlarms, box, got(5, 9, 11)), true, true},
-		{"edges are inside", mk(layerAlarms, box, got(9, 11)), true, true},
-		{"wall sees all after its snapshot", mk(layerOrders|layerAlarms, nil, got(5, 7, 9, 11)), true, true},
-		{"one missing", mk(layerOrders|layerAlarms, box, got(5, 11)), false, true},
-		{"one too many", mk(layerOrders, box, got(5, 7)), false, true},
-		{"same count, other events", mk(layerOrders|layerAlarms, box, got(5, 7, 11)), false, true},
-		{"resynchronised", func() *client { c := mk(layerOrders, box, got()); c.contiguous = false; return c }(), false, false},
+		{"tablet with everything", mk(layerOrders|layerAlarms, box, 5, 9, 11), true, 0, 0},
+		{"what came after the end is not counted", mk(layerOrders|layerAlarms, box, 5, 9, 11, 20), true, 0, 0},
+		{"edges are inside", mk(layerAlarms, box, 9, 11), true, 0, 0},
+		{"wall sees all after its snapshot", mk(layerOrders|layerAlarms, nil, 5, 7, 9, 11), true, 0, 0},
+		{"one missing", mk(layerOrders|layerAlarms, box, 5, 11), true, 1, 0},
+		{"one too many", mk(layerOrders, box, 5, 7), true, 0, 1},
+		{"one twice", mk(layerOrders, box, 5, 5), true, 0, 1},
+		{"other events", mk(layerOrders|layerAlarms, box, 5, 7, 11), true, 1, 1},
+		{"resynchronised", func() *client { c := mk(layerOrders, box); c.contiguous = false; return c }(), false, 0, 0},
 		{"never connected", func() *client {
-			c := mk(layerOrders, box, got())
+			c := mk(layerOrders, box)
 			c.synced, c.failed = false, errors.New("refused")
 			return c
-		}(), false, false},
+		}(), false, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			x := verify([]*client{tt.c}, incidents, 0, true)
+			x := verify([]*client{tt.c}, incidents, 12, true, 0)
+			if x.Behind != 1 {
+				t.Errorf("behind %d, want 1", x.Behind)
+			}
 			if tt.checkable != (x.Checked == 1) || tt.checkable == (x.Skipped == 1) {
 				t.Fatalf("checked %d, skipped %d; want checkable %v", x.Checked, x.Skipped, tt.checkable)
 			}
-			if (x.Exact == 1) != tt.exact {
-				t.Errorf("exact = %d (expected %d, received %d), want exact %v", x.Exact, x.Expected, x.Received, tt.exact)
+			if x.Missing != tt.missing || x.Unexpected != tt.unexpected || (x.Exact == 1) != (tt.checkable && tt.missing+tt.unexpected == 0) {
+				t.Errorf("missing %d unexpected %d exact %d; want %d, %d", x.Missing, x.Unexpected, x.Exact, tt.missing, tt.unexpected)
 			}
 		})
+	}
+	if x := verify([]*client{mk(layerOrders, box, 5)}, incidents, 12, false, 0); x.Checked != 0 {
+		t.Errorf("an undrained run checked %d clients", x.Checked)
 	}
 }
