@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	register("seed", "generate a synthetic district (or a city of them) into the area data directory", runSeed)
+	register("seed", "generate a synthetic district (or a city of them) into the area data directory, and its history with --history", runSeed)
 }
 
 // seedPresets are the configurations --preset names.
@@ -35,6 +35,11 @@ type seedRun struct {
 	preset string
 	out    string
 	force  bool
+	// history is how much of the past to write into ClickHouse; 0 writes
+	// none.
+	history    time.Duration
+	data       string
+	clickhouse string
 }
 
 func runSeed(ctx context.Context, args []string) error {
@@ -52,8 +57,11 @@ func parseSeedFlags(args []string, usageOut io.Writer) (seedRun, error) {
 	flags.SetOutput(usageOut)
 	preset := flags.String("preset", "shuangliu", "what to generate: shuangliu (district 510116 at real scale), tiny (for tests) or city (Chengdu's 20 districts)")
 	seedN := flags.Uint64("seed", 1, "random seed; the same seed and sizes give the same files")
-	out := flags.String("out", filepath.Join("data", "areas"), "directory to write the GeoJSON layers into")
+	data := flags.String("data", envOr("GRIDPULSE_DATA", "data"), "data directory: areas in <data>/areas, embedded ClickHouse in <data>/clickhouse (env GRIDPULSE_DATA)")
+	out := flags.String("out", "", "directory to write the GeoJSON layers into (default <data>/areas)")
 	force := flags.Bool("force", false, "overwrite a district already seeded in --out")
+	history := flags.String("history", "", "also write this much history ending now (e.g. 365d, 72h) into ClickHouse: work orders, alarms, patrol samples; uses the district in --out, seeding it first if absent")
+	clickhouse := flags.String("clickhouse", envOr("GRIDPULSE_CLICKHOUSE_DSN", ""), "with --history: DSN of a ClickHouse server; empty writes to the embedded one in <data>/clickhouse (env GRIDPULSE_CLICKHOUSE_DSN)")
 	// Size overrides: each counts per district and defaults to the preset's.
 	sizes := []struct {
 		name, help string
@@ -75,8 +83,9 @@ func parseSeedFlags(args []string, usageOut io.Writer) (seedRun, error) {
 	}
 	areaKm2 := flags.Float64("area-km2", 0, "area of each district in km² (default: the preset's)")
 	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), "usage: gridpulse seed [--preset shuangliu|tiny|city] [--seed N] [--out DIR] [--force] [size flags]")
+		fmt.Fprintln(flags.Output(), "usage: gridpulse seed [--preset shuangliu|tiny|city] [--seed N] [--data DIR] [--out DIR] [--force] [--history 365d [--clickhouse DSN]] [size flags]")
 		fmt.Fprintln(flags.Output(), "\nGenerates a synthetic district: one GeoJSON file per layer, facilities.geojson and property_companies.json.")
+		fmt.Fprintln(flags.Output(), "With --history, also simulates its past and writes it into ClickHouse (not while serve uses the same data directory).")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -112,7 +121,14 @@ func parseSeedFlags(args []string, usageOut io.Writer) (seedRun, error) {
 	if err := cfg.Validate(); err != nil {
 		return seedRun{}, fmt.Errorf("sizes do not make a district:\n%w", err)
 	}
-	return seedRun{cfg: cfg, preset: *preset, out: *out, force: *force}, nil
+	span, err := parseSpan(*history)
+	if err != nil {
+		return seedRun{}, fmt.Errorf("--history %q: %w", *history, err)
+	}
+	if *out == "" {
+		*out = filepath.Join(*data, "areas")
+	}
+	return seedRun{cfg: cfg, preset: *preset, out: *out, force: *force, history: span, data: *data, clickhouse: *clickhouse}, nil
 }
 
 // do generates the district and writes it, showing progress on stderr and
@@ -120,6 +136,10 @@ func parseSeedFlags(args []string, usageOut io.Writer) (seedRun, error) {
 func (r seedRun) do(ctx context.Context, out, stderr io.Writer) error {
 	marker := filepath.Join(r.out, area.FileName(area.District))
 	if _, err := os.Stat(marker); err == nil && !r.force {
+		if r.history > 0 {
+			slog.Info("seed: using the district already seeded", "dir", r.out)
+			return r.writeHistory(ctx, out, stderr)
+		}
 		return fmt.Errorf("%s already holds a seeded district (%s); pass --force to overwrite it", r.out, marker)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("check %s: %w", r.out, err)
@@ -144,6 +164,9 @@ func (r seedRun) do(ctx context.Context, out, stderr io.Writer) error {
 		return fmt.Errorf("write %s: %w", r.out, err)
 	}
 	r.summary(out, d, generated, time.Since(start))
+	if r.history > 0 {
+		return r.writeHistory(ctx, out, stderr)
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/seed"
@@ -46,7 +47,25 @@ func TestSeedFlags(t *testing.T) {
 		{name: "micro below general", args: []string{"--micro-grids", "10"}, wantErr: "want at least one per general grid"},
 		{name: "negative", args: []string{"--compounds", "-3"}, wantErr: "--compounds = -3: must not be negative"},
 		{name: "stray argument", args: []string{"now"}, wantErr: `unexpected argument "now"`},
-		{name: "unknown flag", args: []string{"--history"}, wantErr: "flag provided but not defined"},
+		{name: "unknown flag", args: []string{"--districts", "3"}, wantErr: "flag provided but not defined"},
+		{name: "areas under --data", args: []string{"--data", "d"}, check: func(t *testing.T, r seedRun) {
+			if r.out != filepath.Join("d", "areas") || r.data != "d" || r.history != 0 {
+				t.Errorf("got %+v", r)
+			}
+		}},
+		{name: "history in days", args: []string{"--history", "365d", "--clickhouse", "clickhouse://h:9000/db"}, check: func(t *testing.T, r seedRun) {
+			if r.history != 365*24*time.Hour || r.clickhouse != "clickhouse://h:9000/db" {
+				t.Errorf("got %+v", r)
+			}
+		}},
+		{name: "history as a duration", args: []string{"--history", "72h"}, check: func(t *testing.T, r seedRun) {
+			if r.history != 72*time.Hour {
+				t.Errorf("got %+v", r)
+			}
+		}},
+		{name: "history not a length", args: []string{"--history", "a year"}, wantErr: "want whole days such as 365d"},
+		{name: "history too long", args: []string{"--history", "500d"}, wantErr: "want from 1h to 400d"},
+		{name: "history too short", args: []string{"--history", "0d"}, wantErr: "want from 1h to 400d"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

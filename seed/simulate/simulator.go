@@ -190,7 +190,12 @@ func Run(ctx context.Context, cfg Config, dataDir string) error {
 // missing facilities file means a district without sensor-fitted
 // elevators.
 func Load(dataDir string) (*area.Set, []*area.Facility, error) {
-	dir := filepath.Join(dataDir, "areas")
+	return LoadAreas(filepath.Join(dataDir, "areas"))
+}
+
+// LoadAreas reads the areas and facilities in dir, as Load does in
+// <dataDir>/areas.
+func LoadAreas(dir string) (*area.Set, []*area.Facility, error) {
 	areas, err := area.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("simulate: read areas (seed the district first): %w", err)
