@@ -162,7 +162,7 @@ func WriteDir(dir string, s *Set) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	for _, l := range Layers {
-		if err := writeFileAtomic(filepath.Join(dir, FileName(l)), func(w io.Writer) error {
+		if err := WriteFileAtomic(filepath.Join(dir, FileName(l)), func(w io.Writer) error {
 			return WriteLayer(w, s.Layer(l))
 		}); err != nil {
 			return fmt.Errorf("write layer %s: %w", l, err)
@@ -198,8 +198,10 @@ func ReadDir(dir string) (*Set, error) {
 	return s, nil
 }
 
-// writeFileAtomic writes a file through a temporary sibling and a rename.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
+// WriteFileAtomic writes a file through a synced temporary sibling and a
+// rename, so a reader sees the old file or the whole new one, even if the
+// machine stops halfway.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -211,6 +213,10 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -1,7 +1,6 @@
 package seed
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,12 +33,12 @@ func (d *District) WriteDir(dir string) error {
 	if err := area.WriteDir(dir, d.Areas); err != nil {
 		return fmt.Errorf("write areas: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(dir, area.FacilitiesFile), func(w io.Writer) error {
+	if err := area.WriteFileAtomic(filepath.Join(dir, area.FacilitiesFile), func(w io.Writer) error {
 		return area.WriteFacilities(w, d.Facilities)
 	}); err != nil {
 		return fmt.Errorf("write facilities: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(dir, PropertyCompaniesFile), func(w io.Writer) error {
+	if err := area.WriteFileAtomic(filepath.Join(dir, PropertyCompaniesFile), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
@@ -61,31 +60,4 @@ func ReadPropertyCompanies(dir string) ([]PropertyCompany, error) {
 		return nil, fmt.Errorf("parse %s: %w", PropertyCompaniesFile, err)
 	}
 	return out, nil
-}
-
-// writeAtomic writes path through a temporary sibling and a rename.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// CreateTemp makes owner-only files; like the layers, these are
-	// public map data.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

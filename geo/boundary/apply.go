@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -59,7 +60,7 @@ func Apply(dir string, l area.Layer, res Result) (Applied, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Applied{}, fmt.Errorf("create %s: %w", dir, err)
 	}
-	if err := writeLayerAtomic(filepath.Join(dir, area.FileName(l)), res.Areas); err != nil {
+	if err := area.WriteFileAtomic(filepath.Join(dir, area.FileName(l)), func(w io.Writer) error { return area.WriteLayer(w, res.Areas) }); err != nil {
 		return Applied{}, fmt.Errorf("write layer %s: %w", l, err)
 	}
 	return out, nil
@@ -117,35 +118,4 @@ func countOrphans(set *area.Set, l area.Layer) int {
 		}
 	}
 	return n
-}
-
-// writeLayerAtomic writes one layer file through a synced temporary
-// sibling and a rename, so the replacement is all or nothing even if the
-// machine stops halfway.
-func writeLayerAtomic(path string, areas []*area.Area) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	if err := area.WriteLayer(w, areas); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
