@@ -3,6 +3,7 @@ package history
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/gridpulse/gridpulse/seed/simulate"
@@ -30,6 +31,9 @@ type Config struct {
 	// Batch is the most rows inserted at once. Default 50,000: ClickHouse
 	// takes a few large inserts far faster than many small ones.
 	Batch int
+	// Shards is how many simulators walk the workers, in parallel.
+	// Default: one per core.
+	Shards int
 	// Progress, if set, is called after each simulated hour with what has
 	// been written so far.
 	Progress func(Summary)
@@ -55,6 +59,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PatrolMax <= 0 {
 		c.PatrolMax = max(DefaultPatrolMax, c.PatrolMin)
+	}
+	if c.Shards <= 0 {
+		c.Shards = runtime.GOMAXPROCS(0)
 	}
 	if c.Batch <= 0 {
 		c.Batch = DefaultBatch

@@ -15,6 +15,10 @@
 //     writer's highest stored sequence and its lookups of redelivered
 //     sequences never see them.
 //
+// Walking the workers is most of the work: they are split among one
+// simulator per core (simulate.Parts), beside one for the orders and
+// alarms, and each walks exactly as in a single simulation.
+//
 // A history ends where the live data in the store begins (Plan), so the
 // two never count the same hour twice, and a store holds one history:
 // Write refuses a store that has one already.
@@ -27,6 +31,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -104,13 +109,21 @@ func Write(ctx context.Context, store *analytics.Store, areas *area.Set, facilit
 	if err := checkEmpty(ctx, eng, cfg.To); err != nil {
 		return Summary{}, err
 	}
-	sim, err := simulate.New(cfg.simConfig(), areas, facilities)
-	if err != nil {
-		return Summary{}, fmt.Errorf("history: %w", err)
+	parts := []simulate.Parts{{NoPatrols: true}}
+	for i := range cfg.Shards {
+		parts = append(parts, simulate.Parts{NoOrders: true, WorkerShard: i, WorkerShards: cfg.Shards})
 	}
-	start := time.Now()
-	sum := Summary{From: cfg.From, To: cfg.To, SimTime: cfg.From}
-	var written atomic.Int64
+	sims := make([]*simulate.Simulator, len(parts))
+	for i, p := range parts {
+		sc := cfg.simConfig()
+		sc.Only = p
+		var err error
+		if sims[i], err = simulate.New(sc, areas, facilities); err != nil {
+			return Summary{}, fmt.Errorf("history: %w", err)
+		}
+	}
+	ix := geo.NewIndex(areas)
+	pr := newProgress(cfg, len(sims))
 	blocks := make(chan *engine.Block, 2)
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -119,39 +132,101 @@ func Write(ctx context.Context, store *analytics.Store, areas *area.Set, facilit
 			if err := eng.Insert(gctx, b); err != nil {
 				return fmt.Errorf("history: inserting %d rows into %s: %w", b.Len(), b.Table, err)
 			}
-			written.Add(int64(b.Len()))
+			pr.written.Add(int64(b.Len()))
 		}
 		return nil
 	})
-	g.Go(func() error {
-		defer close(blocks)
-		send := func(b *engine.Block) error {
-			select {
-			case blocks <- b:
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
-			}
+	var gens sync.WaitGroup
+	for i, sim := range sims {
+		gens.Add(1)
+		g.Go(func() error {
+			defer gens.Done()
+			return generate(gctx, sim, cfg, ix, blocks, func(s Summary) { pr.update(i, s) })
+		})
+	}
+	go func() {
+		gens.Wait()
+		close(blocks)
+	}()
+	err := g.Wait()
+	return pr.total(), err
+}
+
+// generate runs one simulator over cfg's range, an hour at a time, and
+// sends its rows to blocks.
+func generate(ctx context.Context, sim *simulate.Simulator, cfg Config, ix *geo.Index, blocks chan<- *engine.Block, done func(Summary)) error {
+	send := func(b *engine.Block) error {
+		select {
+		case blocks <- b:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		r := newRows(geo.NewIndex(areas), cfg.Batch, send, &sum)
-		last := cfg.To.Add(-time.Millisecond) // Generate's bound is inclusive
-		for t := cfg.From; t.Before(cfg.To); {
-			t = minTime(t.Add(time.Hour), cfg.To)
-			if err := sim.Generate(gctx, minTime(t, last), r.add); err != nil {
-				return fmt.Errorf("history: simulating up to %s: %w", t.Format(time.RFC3339), err)
-			}
-			sum.SimTime = t
-			if cfg.Progress != nil {
-				s := sum
-				s.Written, s.Took = written.Load(), time.Since(start)
-				cfg.Progress(s)
-			}
+	}
+	var sum Summary
+	r := newRows(ix, cfg.Batch, send, &sum)
+	last := cfg.To.Add(-time.Millisecond) // Generate's bound is inclusive
+	for t := cfg.From; t.Before(cfg.To); {
+		t = minTime(t.Add(time.Hour), cfg.To)
+		if err := sim.Generate(ctx, minTime(t, last), r.add); err != nil {
+			return fmt.Errorf("history: simulating up to %s: %w", t.Format(time.RFC3339), err)
 		}
-		return r.flush()
-	})
-	err = g.Wait()
-	sum.Written, sum.Took = written.Load(), time.Since(start)
-	return sum, err
+		sum.SimTime = t
+		done(sum)
+	}
+	return r.flush()
+}
+
+// progress adds up what the simulators have made.
+type progress struct {
+	cfg     Config
+	start   time.Time
+	written atomic.Int64
+	mu      sync.Mutex
+	parts   []Summary
+	shown   time.Time // the SimTime last reported
+}
+
+func newProgress(cfg Config, parts int) *progress {
+	p := &progress{cfg: cfg, start: time.Now(), parts: make([]Summary, parts), shown: cfg.From}
+	for i := range p.parts {
+		p.parts[i].SimTime = cfg.From
+	}
+	return p
+}
+
+// update records what simulator i has made, and reports the whole when
+// the slowest simulator has finished another hour.
+func (p *progress) update(i int, s Summary) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.parts[i] = s
+	sum := p.sumLocked()
+	if p.cfg.Progress != nil && sum.SimTime.After(p.shown) {
+		p.shown = sum.SimTime
+		p.cfg.Progress(sum)
+	}
+}
+
+func (p *progress) total() Summary {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sumLocked()
+}
+
+func (p *progress) sumLocked() Summary {
+	sum := Summary{From: p.cfg.From, To: p.cfg.To, SimTime: p.cfg.To}
+	for _, s := range p.parts {
+		sum.SimTime = minTime(sum.SimTime, s.SimTime)
+		sum.Orders += s.Orders
+		sum.OrderEvents += s.OrderEvents
+		sum.Alarms += s.Alarms
+		sum.AlarmEvents += s.AlarmEvents
+		sum.PatrolSamples += s.PatrolSamples
+		sum.Outside += s.Outside
+	}
+	sum.Written, sum.Took = p.written.Load(), time.Since(p.start)
+	return sum
 }
 
 type timeCount struct {

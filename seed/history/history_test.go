@@ -37,7 +37,7 @@ func writtenWeek(t *testing.T) (*analytics.Store, *seed.District, Summary) {
 	}
 	t.Cleanup(func() { store.Close() })
 	progress := 0
-	sum, err := Write(ctx, store, d.Areas, d.Facilities, Config{From: weekStart, To: weekEnd, Batch: 20_000,
+	sum, err := Write(ctx, store, d.Areas, d.Facilities, Config{From: weekStart, To: weekEnd, Batch: 20_000, Shards: 3,
 		Progress: func(Summary) { progress++ }})
 	if err != nil {
 		t.Fatal(err)

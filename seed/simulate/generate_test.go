@@ -3,6 +3,7 @@ package simulate
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,5 +66,50 @@ func TestGenerateStops(t *testing.T) {
 	cancel()
 	if err := s.Generate(ctx, testStart.Add(20*time.Hour), func([]*event.Event) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("context ended: Generate returned %v, want context.Canceled", err)
+	}
+}
+
+// Simulators split by Only make, together, the events of one whole run.
+func TestPartsSplitARun(t *testing.T) {
+	to := testStart.Add(12 * time.Hour)
+	key := func(e *event.Event) string {
+		return e.ID + "@" + e.Time.String() + e.Location.String()
+	}
+	whole := map[string]bool{}
+	var wholeOrders []string
+	for _, e := range collect(newTestSim(t, Config{}), to) {
+		whole[key(e)] = true
+		if e.Patrol == nil {
+			wholeOrders = append(wholeOrders, key(e))
+		}
+	}
+
+	parts := []Parts{{NoPatrols: true}, {NoOrders: true, WorkerShard: 0, WorkerShards: 3},
+		{NoOrders: true, WorkerShard: 1, WorkerShards: 3}, {NoOrders: true, WorkerShard: 2, WorkerShards: 3}}
+	seen := map[string]bool{}
+	for i, p := range parts {
+		evs := collect(newTestSim(t, Config{Only: p}), to)
+		var orders []string
+		for _, e := range evs {
+			if seen[key(e)] || !whole[key(e)] {
+				t.Fatalf("part %d: event %s twice, or not in the whole run", i, key(e))
+			}
+			seen[key(e)] = true
+			if e.Patrol == nil {
+				orders = append(orders, key(e))
+			}
+		}
+		if i == 0 && !slices.Equal(orders, wholeOrders) {
+			t.Errorf("orders and alarms alone: %d events, the whole run %d, or in another order", len(orders), len(wholeOrders))
+		}
+		if i > 0 && len(orders) != 0 {
+			t.Errorf("part %d without orders made %d order and alarm events", i, len(orders))
+		}
+	}
+	if len(seen) != len(whole) {
+		t.Errorf("the parts made %d events, the whole run %d", len(seen), len(whole))
+	}
+	if _, err := New(Config{Only: Parts{WorkerShard: 3, WorkerShards: 3}}, tinyDistrict(t).Areas, nil); err == nil {
+		t.Error("shard 3 of 3 accepted")
 	}
 }

@@ -58,7 +58,7 @@ func New(cfg Config, areas *area.Set, facilities []*area.Facility) (*Simulator, 
 	s.orders = newOrders(d, &s.sch, ids, cfg.Seed, cfg.AppealsPerDay, s.alarms.ordersPerDay())
 	s.alarms.orders = s.orders
 	s.patrols = &patrols{sch: &s.sch, ids: ids, interval: [2]time.Duration{cfg.PatrolMin, cfg.PatrolMax},
-		workers: roster(d, cfg.Workers, cfg.Seed)}
+		workers: cfg.Only.shard(roster(d, cfg.Workers, cfg.Seed))}
 	s.post = &poster{
 		client: cfg.Client, url: strings.TrimRight(cfg.BaseURL, "/") + EventsPath, header: cfg.Header,
 		maxBytes: cfg.MaxBatchBytes, retries: cfg.MaxRetries, base: cfg.RetryBase, maxWait: cfg.RetryMax,
@@ -66,11 +66,29 @@ func New(cfg Config, areas *area.Set, facilities []*area.Facility) (*Simulator, 
 	}
 
 	begin := cfg.Start.Add(-cfg.Warmup)
-	s.orders.start(begin)
-	s.alarms.start(begin)
-	s.patrols.start(cfg.Start)
+	if !cfg.Only.NoOrders {
+		s.orders.start(begin)
+		s.alarms.start(begin)
+	}
+	if !cfg.Only.NoPatrols {
+		s.patrols.start(cfg.Start)
+	}
 	s.c.simTime.Store(begin.UnixNano())
 	return s, nil
+}
+
+// shard keeps the workers of p's shard.
+func (p Parts) shard(workers []*worker) []*worker {
+	if p.WorkerShards <= 1 {
+		return workers
+	}
+	var out []*worker
+	for i, w := range workers {
+		if i%p.WorkerShards == p.WorkerShard {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // Config is the simulator's configuration with every default filled in.
