@@ -32,6 +32,7 @@ func (s *Server) analyticsReady() (*Analytics, error) {
 // routeAnalytics adds the analytics routes to e.
 func (s *Server) routeAnalytics(e *echo.Echo, methods []string) {
 	e.Match(methods, "/api/v1/heatmap", s.getHeatmap)
+	e.Match(methods, "/api/v1/trends", s.getTrends)
 }
 
 // getHeatmap answers GET /api/v1/heatmap: new orders per cell with their
@@ -66,6 +67,35 @@ func (s *Server) getHeatmap(c echo.Context) error {
 		return queryError(err)
 	}
 	return c.JSON(http.StatusOK, h)
+}
+
+// getTrends answers GET /api/v1/trends: counts per hour or day, per
+// category and per channel, closure rate, response and closing times,
+// open and overdue orders, escalations and satisfaction.
+//
+//	window    24h | 7d (default) | 30d | 90d | 365d, or
+//	from, to  RFC 3339, at most 400 days apart
+//	interval  hour (default up to 48 h) | day (default beyond); hour up to 31 days
+//	category  a class or an item; default all
+//	channel   one intake channel; default all
+//	area      a street or community code; default the whole district
+func (s *Server) getTrends(c echo.Context) error {
+	q, err := queryParams(c, "window", "from", "to", "interval", "category", "channel", "area")
+	if err != nil {
+		return err
+	}
+	a, err := s.analyticsReady()
+	if err != nil {
+		return err
+	}
+	t, err := a.Query.Trends(c.Request().Context(), query.TrendsRequest{
+		WindowSpec: query.WindowSpec{Window: q.Get("window"), From: q.Get("from"), To: q.Get("to")},
+		Interval:   q.Get("interval"), Category: q.Get("category"), Channel: q.Get("channel"), Area: q.Get("area"),
+	})
+	if err != nil {
+		return queryError(err)
+	}
+	return c.JSON(http.StatusOK, t)
 }
 
 // queryParams is the request's query, refused when it names a parameter

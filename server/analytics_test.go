@@ -76,6 +76,38 @@ func TestHeatmapRoute(t *testing.T) {
 	})
 }
 
+func TestTrendsRoute(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		s := newAnalyticsServer(t, cfg)
+		rec := do(t, s, http.MethodGet, "/api/v1/trends?window=24h&area=510116001001&category=environment", nil, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		var tr struct {
+			Interval string `json:"interval"`
+			Totals   struct {
+				Opened      int      `json:"opened"`
+				ClosureRate *float64 `json:"closure_rate"`
+			} `json:"totals"`
+			Series    []json.RawMessage `json:"series"`
+			ByChannel []struct {
+				Code   string `json:"code"`
+				Name   string `json:"name"`
+				Opened int    `json:"opened"`
+			} `json:"by_channel"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &tr); err != nil {
+			t.Fatal(err)
+		}
+		if tr.Interval != "hour" || len(tr.Series) != 24 || tr.Totals.Opened != 3 || tr.Totals.ClosureRate == nil || *tr.Totals.ClosureRate != 0 {
+			t.Errorf("interval %s, %d buckets, totals %+v; want 24 hourly, 3 opened, none closed", tr.Interval, len(tr.Series), tr.Totals)
+		}
+		if len(tr.ByChannel) != 1 || tr.ByChannel[0].Code != "hotline_12345" || tr.ByChannel[0].Name == "" || tr.ByChannel[0].Opened != 3 {
+			t.Errorf("by channel %+v, want the hotline's 3", tr.ByChannel)
+		}
+	})
+}
+
 func TestAnalyticsRoutesValidateEveryParameter(t *testing.T) {
 	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
 		s := newAnalyticsServer(t, cfg)
@@ -98,9 +130,22 @@ func TestAnalyticsRoutesValidateEveryParameter(t *testing.T) {
 			{"/api/v1/heatmap?limit=50001", "limit"},
 			{"/api/v1/heatmap?limit=-5", "limit"},
 			{"/api/v1/heatmap?colour=red", "colour"},
+			{"/api/v1/trends?interval=minute", "interval"},
+			{"/api/v1/trends?interval=hour&window=365d", "interval"},
+			{"/api/v1/trends?channel=telegram", "channel"},
+			{"/api/v1/trends?category=", ""},
+			{"/api/v1/trends?area=51011600100", "area"},
+			{"/api/v1/trends?window=7d&window=30d", "window"},
+			{"/api/v1/trends?limit=5", "limit"},
 		}
 		for _, tt := range tests {
 			rec := do(t, s, http.MethodGet, tt.target, nil, nil)
+			if tt.field == "" { // an empty value is the default
+				if rec.Code != http.StatusOK {
+					t.Errorf("%s: status %d, want 200: %s", tt.target, rec.Code, rec.Body)
+				}
+				continue
+			}
 			if rec.Code != http.StatusBadRequest {
 				t.Errorf("%s: status %d, want 400: %s", tt.target, rec.Code, rec.Body)
 				continue
