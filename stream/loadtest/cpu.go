@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/google/pprof/profile"
 )
@@ -18,6 +19,11 @@ import (
 // it carries other labels or runs NATS server code. What is left is the
 // Go runtime's own background work (garbage-collection workers), shared
 // by both and reported as such.
+//
+// The profile samples only the threads Go runs goroutines on. Threads of
+// native libraries the server loads (the embedded ClickHouse engine) are
+// not in it, so the server's CPU is the process's CPU less the generator's
+// and the runtime's, not its own samples.
 const labelKey = "side"
 
 // natsServerCode starts the names of the embedded NATS server's
@@ -36,17 +42,16 @@ var ServerLabels = pprof.Labels(labelKey, sideServer)
 
 var generatorLabels = pprof.Labels(labelKey, sideGenerator)
 
-// cpuShares are the fractions of profiled CPU time by side.
-type cpuShares struct {
-	server, generator, unattributed float64
+// cpuSplit is the profiled CPU time by side.
+type cpuSplit struct {
+	server, generator, unattributed time.Duration
 }
 
-// splitProfile reads a CPU profile and returns each side's share of its
-// samples.
-func splitProfile(data []byte) (cpuShares, error) {
+// splitProfile reads a CPU profile and sums its samples by side.
+func splitProfile(data []byte) (cpuSplit, error) {
 	p, err := profile.Parse(bytes.NewReader(data))
 	if err != nil {
-		return cpuShares{}, fmt.Errorf("read CPU profile: %w", err)
+		return cpuSplit{}, fmt.Errorf("read CPU profile: %w", err)
 	}
 	idx := -1
 	for i, st := range p.SampleType {
@@ -54,11 +59,10 @@ func splitProfile(data []byte) (cpuShares, error) {
 			idx = i
 		}
 	}
-	if idx < 0 {
-		return cpuShares{}, fmt.Errorf("read CPU profile: no cpu sample type")
+	if idx < 0 || p.SampleType[idx].Unit != "nanoseconds" {
+		return cpuSplit{}, fmt.Errorf("read CPU profile: no cpu nanoseconds samples")
 	}
 	var by = map[string]int64{}
-	var total int64
 	for _, s := range p.Sample {
 		side := ""
 		if l := s.Label[labelKey]; len(l) > 0 {
@@ -67,13 +71,12 @@ func splitProfile(data []byte) (cpuShares, error) {
 			side = sideServer
 		}
 		by[side] += s.Value[idx]
-		total += s.Value[idx]
 	}
-	if total == 0 {
-		return cpuShares{}, nil
-	}
-	f := func(side string) float64 { return float64(by[side]) / float64(total) }
-	return cpuShares{server: f(sideServer), generator: f(sideGenerator), unattributed: f("")}, nil
+	return cpuSplit{
+		server:       time.Duration(by[sideServer]),
+		generator:    time.Duration(by[sideGenerator]),
+		unattributed: time.Duration(by[""]),
+	}, nil
 }
 
 // runsCode reports whether any frame of the sample is a function whose

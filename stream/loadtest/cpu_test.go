@@ -2,8 +2,8 @@ package loadtest
 
 import (
 	"bytes"
-	"math"
 	"testing"
+	"time"
 
 	"github.com/google/pprof/profile"
 )
@@ -43,9 +43,9 @@ func TestSplitProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := cpuShares{server: 0.7, generator: 0.2, unattributed: 0.1}
-	if math.Abs(got.server-want.server) > 1e-9 || math.Abs(got.generator-want.generator) > 1e-9 || math.Abs(got.unattributed-want.unattributed) > 1e-9 {
-		t.Errorf("shares %+v, want %+v", got, want)
+	want := cpuSplit{server: 70 * time.Millisecond, generator: 20 * time.Millisecond, unattributed: 10 * time.Millisecond}
+	if got != want {
+		t.Errorf("split %+v, want %+v", got, want)
 	}
 	if _, err := splitProfile([]byte("not a profile")); err == nil {
 		t.Error("a broken profile was read")

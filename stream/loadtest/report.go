@@ -134,9 +134,11 @@ type CPUReport struct {
 	// the server or the load generator (other work on a shared machine).
 	MachineBusy float64 `json:"machine_busy"`
 	Others      float64 `json:"others"`
-	// Server and Generator are each side's cores; in-process they are
-	// told apart by profile labels, and Runtime is the Go runtime's
-	// unlabelled background work (garbage collection) shared by both.
+	// Server and Generator are each side's cores. In-process, Generator
+	// is the generator's profiled CPU (by its goroutines' labels), Runtime
+	// the Go runtime's unlabelled background work (garbage collection)
+	// shared by both, and Server the rest of the process, native
+	// libraries' threads included.
 	Server    float64 `json:"server"`
 	Generator float64 `json:"generator"`
 	Runtime   float64 `json:"runtime"`
@@ -302,9 +304,10 @@ func (r *runner) report(clients []*client, w window, upTo uint64, drained bool, 
 		Server: -1, Generator: self, Runtime: -1, Others: -1}
 	switch {
 	case r.cfg.InProcess && w.profiled:
-		rep.CPU.Server = self * w.shares.server
-		rep.CPU.Generator = self * w.shares.generator
-		rep.CPU.Runtime = self * w.shares.unattributed
+		secs := w.m1.at.Sub(w.m0.at).Seconds()
+		rep.CPU.Generator = w.split.generator.Seconds() / secs
+		rep.CPU.Runtime = w.split.unattributed.Seconds() / secs
+		rep.CPU.Server = max(self-rep.CPU.Generator-rep.CPU.Runtime, 0)
 	case !r.cfg.InProcess && scraped:
 		rep.CPU.Server = (w.s1.cpuSeconds - w.s0.cpuSeconds) / w.s1.at.Sub(w.s0.at).Seconds()
 	}

@@ -271,7 +271,7 @@ type window struct {
 	m0, m1         machineSample
 	s0, s1         serverSample
 	serverPeakRSS  float64
-	shares         cpuShares
+	split          cpuSplit
 	profiled       bool
 	rss, peakRSS   int64
 	scrapeProblems []string
@@ -327,7 +327,7 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 	if profile {
 		pprof.StopCPUProfile()
 		w.profiled = true
-		if w.shares, err = splitProfile(prof.Bytes()); err != nil {
+		if w.split, err = splitProfile(prof.Bytes()); err != nil {
 			w.scrapeProblems = append(w.scrapeProblems, err.Error())
 		}
 		if r.cfg.CPUProfile != nil {
