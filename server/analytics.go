@@ -33,6 +33,7 @@ func (s *Server) analyticsReady() (*Analytics, error) {
 func (s *Server) routeAnalytics(e *echo.Echo, methods []string) {
 	e.Match(methods, "/api/v1/heatmap", s.getHeatmap)
 	e.Match(methods, "/api/v1/trends", s.getTrends)
+	e.Match(methods, "/api/v1/rankings", s.getRankings)
 }
 
 // getHeatmap answers GET /api/v1/heatmap: new orders per cell with their
@@ -96,6 +97,40 @@ func (s *Server) getTrends(c echo.Context) error {
 		return queryError(err)
 	}
 	return c.JSON(http.StatusOK, t)
+}
+
+// getRankings answers GET /api/v1/rankings: the 红黑榜 of compounds or
+// property companies.
+//
+//	of        compound (default) | property_company
+//	window    24h | 7d | 30d (default) | 90d | 365d, or
+//	from, to  RFC 3339, at most 400 days apart
+//	sort      orders_per_100_households (default) | closure_rate | satisfaction | repeat_complaints
+//	order     desc (default) | asc
+//	area      a street or community code; default the whole district
+//	limit     entries, 1..200, default 20
+func (s *Server) getRankings(c echo.Context) error {
+	q, err := queryParams(c, "of", "window", "from", "to", "sort", "order", "area", "limit")
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(q, "limit")
+	if err != nil {
+		return err
+	}
+	a, err := s.analyticsReady()
+	if err != nil {
+		return err
+	}
+	r, err := a.Query.Rankings(c.Request().Context(), query.RankingsRequest{
+		Of:         q.Get("of"),
+		WindowSpec: query.WindowSpec{Window: q.Get("window"), From: q.Get("from"), To: q.Get("to")},
+		Sort:       q.Get("sort"), Order: q.Get("order"), Area: q.Get("area"), Limit: limit,
+	})
+	if err != nil {
+		return queryError(err)
+	}
+	return c.JSON(http.StatusOK, r)
 }
 
 // queryParams is the request's query, refused when it names a parameter

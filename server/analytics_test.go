@@ -108,6 +108,33 @@ func TestTrendsRoute(t *testing.T) {
 	})
 }
 
+func TestRankingsRoute(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		s := newAnalyticsServer(t, cfg)
+		rec := do(t, s, http.MethodGet, "/api/v1/rankings?window=7d&sort=orders_per_100_households&order=asc&limit=2", nil, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		var r struct {
+			Total   int `json:"total"`
+			Entries []struct {
+				Rank   int    `json:"rank"`
+				Code   string `json:"code"`
+				Opened int    `json:"opened"`
+			} `json:"entries"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		// testAreas' compounds have no households: no figure, ranked by code.
+		community := area.CommunityCode(area.StreetCode("510116", 1), 1)
+		if r.Total != 3 || len(r.Entries) != 2 || r.Entries[0].Code != area.CompoundCode(community, 1) ||
+			r.Entries[0].Opened != 2 || r.Entries[1].Rank != 2 || r.Entries[1].Opened != 1 {
+			t.Errorf("rankings %+v, want 2 of 3, compound 1 with 2 orders first", r)
+		}
+	})
+}
+
 func TestAnalyticsRoutesValidateEveryParameter(t *testing.T) {
 	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
 		s := newAnalyticsServer(t, cfg)
@@ -137,6 +164,12 @@ func TestAnalyticsRoutesValidateEveryParameter(t *testing.T) {
 			{"/api/v1/trends?area=51011600100", "area"},
 			{"/api/v1/trends?window=7d&window=30d", "window"},
 			{"/api/v1/trends?limit=5", "limit"},
+			{"/api/v1/rankings?of=grid", "of"},
+			{"/api/v1/rankings?sort=name", "sort"},
+			{"/api/v1/rankings?order=random", "order"},
+			{"/api/v1/rankings?limit=201", "limit"},
+			{"/api/v1/rankings?limit=1.5", "limit"},
+			{"/api/v1/rankings?window=forever", "window"},
 		}
 		for _, tt := range tests {
 			rec := do(t, s, http.MethodGet, tt.target, nil, nil)

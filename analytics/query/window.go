@@ -45,13 +45,20 @@ func (s Span) Duration() time.Duration { return s.To.Sub(s.From) }
 // Previous is the span of the same length just before s.
 func (s Span) Previous() Span { return Span{From: s.From.Add(-s.Duration()), To: s.From} }
 
-// resolve turns the spec into hour-aligned UTC bounds. From is rounded
-// down and To up to the hour, as the rollups count whole hours.
+// resolve turns the spec into hour-aligned UTC bounds, DefaultWindow when
+// it names none.
 func (w WindowSpec) resolve(now time.Time) (Span, error) {
+	return w.resolveDefault(now, DefaultWindow)
+}
+
+// resolveDefault turns the spec into hour-aligned UTC bounds, the window
+// named def when it names none. From is rounded down and To up to the
+// hour, as the rollups count whole hours.
+func (w WindowSpec) resolveDefault(now time.Time, def string) (Span, error) {
 	if w.From == "" && w.To == "" {
 		name := w.Window
 		if name == "" {
-			name = DefaultWindow
+			name = def
 		}
 		d, ok := Windows[name]
 		if !ok {
