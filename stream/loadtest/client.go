@@ -246,6 +246,10 @@ func (c *client) message(line []byte) op {
 		}
 		return opPatrols
 	}
+	if sub, seq, ok := scanSnapshot(line); ok && string(sub) == subID {
+		c.snapshot(seq)
+		return opSnapshot
+	}
 	o, m, err := decodeControl(line)
 	if err != nil {
 		c.unreadable(err)
@@ -257,17 +261,7 @@ func (c *client) message(line []byte) op {
 			c.unreadable(errors.New("snapshot without seq"))
 			break
 		}
-		c.last = *m.Seq
-		if !c.synced {
-			c.synced, c.startSeq = true, *m.Seq
-			c.seen(*m.Seq)
-			close(c.ready)
-		} else {
-			// A fresh snapshot (after a resync, or a resume the server
-			// could not replay) replaces what was dropped: from here the
-			// client holds the state but did not see every change.
-			c.contiguous = false
-		}
+		c.snapshot(*m.Seq)
 	case opResumed:
 		if m.Seq != nil {
 			c.last = *m.Seq
@@ -285,6 +279,21 @@ func (c *client) message(line []byte) op {
 		c.note(fmt.Sprintf("server error %s: %s", m.Code, m.Message))
 	}
 	return o
+}
+
+// snapshot starts the subscription over from seq.
+func (c *client) snapshot(seq uint64) {
+	c.last = seq
+	if !c.synced {
+		c.synced, c.startSeq = true, seq
+		c.seen(seq)
+		close(c.ready)
+		return
+	}
+	// A fresh snapshot (after a resync, or a resume the server could not
+	// replay) replaces what was dropped: from here the client holds the
+	// state but did not see every change.
+	c.contiguous = false
 }
 
 // delta applies one order or alarm delta.

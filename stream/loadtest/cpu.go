@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime/pprof"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/google/pprof/profile"
@@ -15,10 +15,10 @@ import (
 // label saying whose they are (goroutines inherit their creator's
 // labels), and the CPU profile of the measured window tells the two apart.
 // The embedded NATS server replaces the labels of the goroutines it
-// starts with its own, so a sample without the label is the server's when
-// it carries other labels or runs NATS server code. What is left is the
-// Go runtime's own background work (garbage-collection workers), shared
-// by both and reported as such.
+// starts with its own, and native libraries' threads (the embedded
+// ClickHouse engine) carry none, so a sample without the label is the
+// server's, unless it is the Go runtime's own background work (garbage
+// collection), shared by both and reported as such.
 //
 // The profile samples only the threads Go runs goroutines on. Threads of
 // native libraries the server loads (the embedded ClickHouse engine) are
@@ -26,9 +26,9 @@ import (
 // and the runtime's, not its own samples.
 const labelKey = "side"
 
-// natsServerCode starts the names of the embedded NATS server's
-// functions.
-const natsServerCode = "github.com/nats-io/nats-server/"
+// runtimeBackground are the Go runtime's background workers, shared by
+// the server and the generator.
+var runtimeBackground = []string{"runtime.gcBgMarkWorker", "runtime.bgsweep", "runtime.bgscavenge"}
 
 // The label values.
 const (
@@ -64,11 +64,11 @@ func splitProfile(data []byte) (cpuSplit, error) {
 	}
 	var by = map[string]int64{}
 	for _, s := range p.Sample {
-		side := ""
+		side := sideServer
 		if l := s.Label[labelKey]; len(l) > 0 {
 			side = l[0]
-		} else if len(s.Label) > 0 || runsCode(s, natsServerCode) {
-			side = sideServer
+		} else if len(s.Label) == 0 && runsCode(s, runtimeBackground...) {
+			side = ""
 		}
 		by[side] += s.Value[idx]
 	}
@@ -79,12 +79,12 @@ func splitProfile(data []byte) (cpuSplit, error) {
 	}, nil
 }
 
-// runsCode reports whether any frame of the sample is a function whose
-// name starts with prefix.
-func runsCode(s *profile.Sample, prefix string) bool {
+// runsCode reports whether any frame of the sample is one of the named
+// functions.
+func runsCode(s *profile.Sample, names ...string) bool {
 	for _, loc := range s.Location {
 		for _, l := range loc.Line {
-			if l.Function != nil && strings.HasPrefix(l.Function.Name, prefix) {
+			if l.Function != nil && slices.Contains(names, l.Function.Name) {
 				return true
 			}
 		}

@@ -8,8 +8,9 @@ import (
 	"github.com/google/pprof/profile"
 )
 
-// Samples are the server's by label, by the embedded NATS server's own
-// labels or code, the generator's by label, and the runtime's otherwise.
+// Samples are the generator's by label, the Go runtime's when they run its
+// background workers, and the server's otherwise: by label, by the
+// embedded NATS server's own labels, or native code.
 func TestSplitProfile(t *testing.T) {
 	fn := func(id uint64, name string) *profile.Location {
 		return &profile.Location{ID: id, Line: []profile.Line{{Function: &profile.Function{ID: id, Name: name}}}}
@@ -18,6 +19,7 @@ func TestSplitProfile(t *testing.T) {
 	natsLoop := fn(2, "github.com/nats-io/nats-server/v2/server.(*stream).internalLoop")
 	gc := fn(3, "runtime.gcBgMarkWorker")
 	client := fn(4, "github.com/gridpulse/gridpulse/stream/loadtest.(*client).run")
+	native := fn(5, "runtime._ExternalCode")
 	sample := func(ns int64, loc *profile.Location, labels map[string][]string) *profile.Sample {
 		return &profile.Sample{Value: []int64{ns / 1e7, ns}, Location: []*profile.Location{loc}, Label: labels}
 	}
@@ -31,9 +33,10 @@ func TestSplitProfile(t *testing.T) {
 			sample(10e6, natsLoop, nil),
 			sample(20e6, client, map[string][]string{labelKey: {sideGenerator}}),
 			sample(10e6, gc, nil),
+			sample(5e6, native, nil),
 		},
-		Location: []*profile.Location{handler, natsLoop, gc, client},
-		Function: []*profile.Function{handler.Line[0].Function, natsLoop.Line[0].Function, gc.Line[0].Function, client.Line[0].Function},
+		Location: []*profile.Location{handler, natsLoop, gc, client, native},
+		Function: []*profile.Function{handler.Line[0].Function, natsLoop.Line[0].Function, gc.Line[0].Function, client.Line[0].Function, native.Line[0].Function},
 	}
 	var buf bytes.Buffer
 	if err := p.Write(&buf); err != nil {
@@ -43,7 +46,7 @@ func TestSplitProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := cpuSplit{server: 70 * time.Millisecond, generator: 20 * time.Millisecond, unattributed: 10 * time.Millisecond}
+	want := cpuSplit{server: 75 * time.Millisecond, generator: 20 * time.Millisecond, unattributed: 10 * time.Millisecond}
 	if got != want {
 		t.Errorf("split %+v, want %+v", got, want)
 	}

@@ -31,8 +31,9 @@ const (
 var opNames = [opCount]string{"delta", "patrols", "snapshot", "resync", "resumed", "pong", "error", "other"}
 
 var (
-	deltaPrefix   = []byte(`{"op":"delta","sub":"`)
-	patrolsPrefix = []byte(`{"op":"patrols","sub":"`)
+	deltaPrefix    = []byte(`{"op":"delta","sub":"`)
+	patrolsPrefix  = []byte(`{"op":"patrols","sub":"`)
+	snapshotPrefix = []byte(`{"op":"snapshot","sub":"`)
 )
 
 // delta is what the load test reads from a delta.
@@ -210,6 +211,25 @@ func scanPatrols(line []byte, fn func(updatedMs int64)) (sub []byte, atMs int64,
 			fn(ms)
 		}
 	}
+}
+
+// scanSnapshot reads a snapshot's subscription and seq from its head: a
+// wall screen's snapshot holds every worker of the district, megabytes
+// the load test need not decode. ok is false when the line has another
+// shape.
+func scanSnapshot(line []byte) (sub []byte, seq uint64, ok bool) {
+	rest, ok := bytes.CutPrefix(line, snapshotPrefix)
+	if !ok {
+		return nil, 0, false
+	}
+	if sub, rest, ok = cutString(rest); !ok {
+		return nil, 0, false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"seq":`)); !ok {
+		return nil, 0, false
+	}
+	seq, _, ok = cutUint(rest)
+	return sub, seq, ok
 }
 
 // controlJSON is any other server message, as far as the load test

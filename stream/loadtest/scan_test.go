@@ -119,6 +119,18 @@ func TestParseMillis(t *testing.T) {
 	}
 }
 
+func TestScanSnapshot(t *testing.T) {
+	sub, seq, ok := scanSnapshot([]byte(`{"op":"snapshot","sub":"v","seq":7,"orders":[],"patrols":[{"worker_id":"W"}]}`))
+	if !ok || string(sub) != "v" || seq != 7 {
+		t.Errorf("scanSnapshot = %q, %d, %v", sub, seq, ok)
+	}
+	for _, other := range []string{`{"op":"snapshot","seq":7,"sub":"v"}`, `{"op":"snapshot","sub":"v","seq":x}`, `{"op":"resync","sub":"v"}`} {
+		if _, _, ok := scanSnapshot([]byte(other)); ok {
+			t.Errorf("scanSnapshot accepted %s", other)
+		}
+	}
+}
+
 func TestDecodeControl(t *testing.T) {
 	tests := []struct {
 		line string
