@@ -20,10 +20,10 @@ import (
 // server's, unless it is the Go runtime's own background work (garbage
 // collection), shared by both and reported as such.
 //
-// The profile samples only the threads Go runs goroutines on. Threads of
-// native libraries the server loads (the embedded ClickHouse engine) are
-// not in it, so the server's CPU is the process's CPU less the generator's
-// and the runtime's, not its own samples.
+// The profile need not sample every thread of native libraries the
+// server loads (the embedded ClickHouse engine), so the server's CPU is
+// the process's CPU less the generator's and the runtime's, not the sum
+// of its own samples.
 const labelKey = "side"
 
 // runtimeBackground are the Go runtime's background workers, shared by
