@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,6 +35,7 @@ func (s *Server) routeAnalytics(e *echo.Echo, methods []string) {
 	e.Match(methods, "/api/v1/heatmap", s.getHeatmap)
 	e.Match(methods, "/api/v1/trends", s.getTrends)
 	e.Match(methods, "/api/v1/rankings", s.getRankings)
+	e.Match(methods, "/api/v1/cells/:code", s.getCell)
 }
 
 // getHeatmap answers GET /api/v1/heatmap: new orders per cell with their
@@ -131,6 +133,29 @@ func (s *Server) getRankings(c echo.Context) error {
 		return queryError(err)
 	}
 	return c.JSON(http.StatusOK, r)
+}
+
+// getCell answers GET /api/v1/cells/{code}: one cell's profile (小区体检)
+// over the last 30 days — daily trend, open orders (the oldest 50),
+// alarms, patrol coverage, facilities. The code is a street, community,
+// compound, general grid or micro grid; it takes no query parameters.
+func (s *Server) getCell(c echo.Context) error {
+	if _, err := queryParams(c); err != nil {
+		return err
+	}
+	a, err := s.analyticsReady()
+	if err != nil {
+		return err
+	}
+	code := c.Param("code")
+	p, err := a.Query.Cell(c.Request().Context(), query.CellRequest{Code: code})
+	if errors.Is(err, query.ErrNoCell) {
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "code", Message: fmt.Sprintf("no cell has the code %s", code)}
+	}
+	if err != nil {
+		return queryError(err)
+	}
+	return c.JSON(http.StatusOK, p)
 }
 
 // queryParams is the request's query, refused when it names a parameter

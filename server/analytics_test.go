@@ -32,7 +32,7 @@ func newAnalyticsServer(t *testing.T, cfg analytics.Config) *Server {
 			t.Fatal(err)
 		}
 	}
-	s.SetAnalytics(Analytics{Query: query.New(store.Engine(), testAreas(t).Index.Areas())})
+	s.SetAnalytics(Analytics{Query: query.New(store.Engine(), testAreas(t).Index.Areas(), nil)})
 	return s
 }
 
@@ -135,6 +135,39 @@ func TestRankingsRoute(t *testing.T) {
 	})
 }
 
+func TestCellRoute(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		s := newAnalyticsServer(t, cfg)
+		community := area.CommunityCode(area.StreetCode("510116", 1), 1)
+		rec := do(t, s, http.MethodGet, "/api/v1/cells/"+area.CompoundCode(community, 1), nil, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		var p struct {
+			Level  string            `json:"level"`
+			Trend  []json.RawMessage `json:"trend"`
+			Totals struct {
+				Opened int `json:"opened"`
+			} `json:"totals"`
+			Open struct {
+				Open   int               `json:"open"`
+				Orders []json.RawMessage `json:"orders"`
+			} `json:"open_orders"`
+			Patrol *json.RawMessage `json:"patrol"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Level != "compound" || len(p.Trend) != 31 || p.Totals.Opened != 2 || p.Open.Open != 2 || len(p.Open.Orders) != 2 || p.Patrol != nil {
+			t.Errorf("profile %s, want compound 1's: 31 days, 2 orders open", rec.Body)
+		}
+		rec = do(t, s, http.MethodGet, "/api/v1/cells/510116009", nil, nil)
+		if rec.Code != http.StatusNotFound || decodeError(t, rec).Code != CodeNotFound {
+			t.Errorf("unknown cell: status %d %s, want 404 not_found", rec.Code, rec.Body)
+		}
+	})
+}
+
 func TestAnalyticsRoutesValidateEveryParameter(t *testing.T) {
 	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
 		s := newAnalyticsServer(t, cfg)
@@ -170,6 +203,9 @@ func TestAnalyticsRoutesValidateEveryParameter(t *testing.T) {
 			{"/api/v1/rankings?limit=201", "limit"},
 			{"/api/v1/rankings?limit=1.5", "limit"},
 			{"/api/v1/rankings?window=forever", "window"},
+			{"/api/v1/cells/51011600100x", "code"},
+			{"/api/v1/cells/5101", "code"},
+			{"/api/v1/cells/510116001?window=7d", "window"},
 		}
 		for _, tt := range tests {
 			rec := do(t, s, http.MethodGet, tt.target, nil, nil)

@@ -108,7 +108,7 @@ func BenchmarkHeatmap(b *testing.B) {
 	}
 	store := analyticstest.Open(b, analytics.Config{Dir: b.TempDir(), Database: "gridpulse", Sessions: 3})
 	insertBenchYear(b, store.Engine())
-	s := New(store.Engine(), benchAreas())
+	s := New(store.Engine(), benchAreas(), nil)
 	s.now = func() time.Time { return benchStart.AddDate(1, 0, 0) }
 	req := HeatmapRequest{Level: string(LevelMicroGrid), WindowSpec: WindowSpec{Window: "365d"}}
 	span, err := req.WindowSpec.resolve(s.now())

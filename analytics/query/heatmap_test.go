@@ -14,7 +14,7 @@ import (
 func fixtureService(t *testing.T, cfg analytics.Config) *Service {
 	store := analyticstest.Open(t, cfg)
 	insertOrders(t, store.Engine(), fixtureOrders)
-	s := New(store.Engine(), fixtureAreas())
+	s := New(store.Engine(), fixtureAreas(), nil)
 	s.now = func() time.Time { return now }
 	return s
 }
@@ -111,7 +111,7 @@ func TestHeatmapTruncates(t *testing.T) {
 }
 
 func TestHeatmapRejects(t *testing.T) {
-	s := New(nil, fixtureAreas()) // rejected before any query runs
+	s := New(nil, fixtureAreas(), nil) // rejected before any query runs
 	s.now = func() time.Time { return now }
 	tests := []struct {
 		req   HeatmapRequest

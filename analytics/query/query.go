@@ -17,15 +17,17 @@ import (
 // Service runs analytics queries on one ClickHouse, with the district's
 // areas for names, households and scopes. It is safe for concurrent use.
 type Service struct {
-	eng   engine.Engine
-	areas *area.Set
-	now   func() time.Time
+	eng        engine.Engine
+	areas      *area.Set
+	facilities []*area.Facility
+	now        func() time.Time
 }
 
 // New is a Service on eng (analytics.Store.Engine()) that names cells and
-// divides by households from areas.
-func New(eng engine.Engine, areas *area.Set) *Service {
-	return &Service{eng: eng, areas: areas, now: time.Now}
+// divides by households from areas, and counts facilities (elevators,
+// control rooms…) in cell profiles.
+func New(eng engine.Engine, areas *area.Set, facilities []*area.Facility) *Service {
+	return &Service{eng: eng, areas: areas, facilities: facilities, now: time.Now}
 }
 
 // FieldError is a request field with a value the API does not accept; the

@@ -64,7 +64,7 @@ func rankingService(t *testing.T, cfg analytics.Config) *Service {
 			t.Fatal(err)
 		}
 	}
-	s := New(store.Engine(), rankingAreas())
+	s := New(store.Engine(), rankingAreas(), nil)
 	s.now = func() time.Time { return now }
 	return s
 }
@@ -126,7 +126,7 @@ func TestRankings(t *testing.T) {
 }
 
 func TestRankingsRejects(t *testing.T) {
-	s := New(nil, rankingAreas())
+	s := New(nil, rankingAreas(), nil)
 	s.now = func() time.Time { return now }
 	tests := []struct {
 		req   RankingsRequest

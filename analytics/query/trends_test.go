@@ -61,7 +61,7 @@ func TestTrends(t *testing.T) {
 	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
 		store := analyticstest.Open(t, cfg)
 		insertSteps(t, store.Engine(), trendSteps)
-		s := New(store.Engine(), fixtureAreas())
+		s := New(store.Engine(), fixtureAreas(), nil)
 		s.now = func() time.Time { return now }
 
 		type want struct {
@@ -139,7 +139,7 @@ func TestTrendsSeries(t *testing.T) {
 	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
 		store := analyticstest.Open(t, cfg)
 		insertSteps(t, store.Engine(), trendSteps)
-		s := New(store.Engine(), fixtureAreas())
+		s := New(store.Engine(), fixtureAreas(), nil)
 		s.now = func() time.Time { return now }
 		hourly, err := s.Trends(context.Background(), TrendsRequest{WindowSpec: WindowSpec{Window: "24h"}})
 		if err != nil {
@@ -173,7 +173,7 @@ func TestTrendsSeries(t *testing.T) {
 }
 
 func TestTrendsRejects(t *testing.T) {
-	s := New(nil, fixtureAreas())
+	s := New(nil, fixtureAreas(), nil)
 	s.now = func() time.Time { return now }
 	tests := []struct {
 		req   TrendsRequest
