@@ -55,7 +55,7 @@ func parseLoadtestFlags(args []string) (loadtestOptions, error) {
 	flags.IntVar(&c.ActiveAlarms, "active-alarms", c.ActiveAlarms, "alarms kept active at once, each raised, acknowledged, cleared")
 	flags.UintVar(&seed, "seed", uint(c.Seed), "seed of the places, viewports and choices")
 	flags.BoolVar(&o.json, "json", false, "print the report as JSON instead of tables")
-	flags.StringVar(&o.cpuProfile, "cpuprofile", "", "write the measured window's CPU profile here (in-process: server and generator, told apart by the label side=server|loadgen: go tool pprof -tagfocus side=server)")
+	flags.StringVar(&o.cpuProfile, "cpuprofile", "", "write the measured window's CPU profile here; in-process it holds the server and the generator, whose goroutines carry the label side=loadgen (the server alone: go tool pprof -tagignore side=loadgen)")
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "usage: gridpulse loadtest [--url http://127.0.0.1:8080] [--clients N] [--rate N] [--duration D] [flags]")
 		fmt.Fprintln(flags.Output(), "\nConnects WebSocket clients with random viewports, posts events at a steady rate, and reports")

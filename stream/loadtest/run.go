@@ -32,8 +32,8 @@ import (
 )
 
 // Time allowed around the load itself: waiting for the server, connecting
-// the clients, draining. The whole run is bounded by warm-up + duration +
-// these.
+// the clients, draining (twice: for the fan-out, then for the pongs). The
+// whole run is bounded by warm-up + duration + these.
 const (
 	readyWait   = 2 * time.Minute
 	connectWait = 2 * time.Minute
@@ -69,7 +69,7 @@ type runner struct {
 
 // Run puts the configured load on the server and reports what the
 // clients saw. It returns when the run is over: warm-up, the measured
-// duration, and a drain of at most half a minute.
+// duration, and a drain of at most a minute.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -110,7 +110,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		lat:    newLatencies(),
 		closed: newCloseTimes(),
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Warmup+cfg.Duration+readyWait+connectWait+drainWait+closeWait+time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, cfg.Warmup+cfg.Duration+readyWait+connectWait+2*drainWait+closeWait+time.Minute)
 	defer cancel()
 	var rep *Report
 	pprof.Do(ctx, generatorLabels, func(ctx context.Context) { rep, err = r.run(ctx) })
