@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gridpulse/gridpulse/analytics"
+	"github.com/gridpulse/gridpulse/analytics/query"
 	"github.com/gridpulse/gridpulse/analytics/writer"
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/frontend"
@@ -135,6 +136,13 @@ func runServe(ctx context.Context, args []string) error {
 		return fail(err)
 	}
 	slog.Info("analytics store open", "engine", store.Kind(), "schema_version", store.SchemaVersion())
+	facilities, err := loadFacilities(filepath.Join(o.data, "areas", area.FacilitiesFile))
+	if err != nil {
+		store.Close()
+		b.Close()
+		return fail(err)
+	}
+	srv.SetAnalytics(server.Analytics{Query: query.New(store.Engine(), areas.Index.Areas(), facilities)})
 	defer func() {
 		// The store and the bus close only after everything using them
 		// has stopped.
@@ -196,6 +204,20 @@ func runServe(ctx context.Context, args []string) error {
 	err = <-served
 	cancel()
 	return err
+}
+
+// loadFacilities reads the facilities file; a district imported without
+// one simply has none.
+func loadFacilities(path string) ([]*area.Facility, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open facilities: %w", err)
+	}
+	defer f.Close()
+	return area.ReadFacilities(f)
 }
 
 // loadAreas reads the area layers from dir and indexes them, logging the
