@@ -175,13 +175,6 @@ func cellFilter(code string, level Level) filter {
 	return f
 }
 
-// with is a copy of f with one more condition.
-func (f filter) with(cond string, args ...any) filter {
-	g := filter{conds: append([]string(nil), f.conds...), args: append([]any(nil), f.args...)}
-	g.add(cond, args...)
-	return g
-}
-
 // cellOpenOrders counts the cell's open and overdue orders and lists the
 // oldest.
 func (s *Service) cellOpenOrders(ctx context.Context, f filter, now time.Time) (OpenOrders, error) {

@@ -57,6 +57,13 @@ func (f *filter) add(cond string, args ...any) {
 	f.args = append(f.args, args...)
 }
 
+// with is a copy of f with one more condition.
+func (f filter) with(cond string, args ...any) filter {
+	g := filter{conds: append([]string(nil), f.conds...), args: append([]any(nil), f.args...)}
+	g.add(cond, args...)
+	return g
+}
+
 // where is " WHERE a AND b …", or "" without conditions.
 func (f *filter) where() string {
 	if len(f.conds) == 0 {

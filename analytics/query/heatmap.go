@@ -1,10 +1,12 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/gridpulse/gridpulse/area"
 )
@@ -138,20 +140,20 @@ func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, erro
 	var cells []Cell
 	for _, a := range s.areas.Layer(levels[level].layer) {
 		if inScope(a, r.Area) {
-			cells = append(cells, s.cell(a.Code, byCode[a.Code], span, metric))
+			cells = append(cells, heatCell(a, a.Code, byCode[a.Code], span, metric))
 			delete(byCode, a.Code)
 		}
 	}
 	// Cells the history knows and the areas do not (areas re-imported
 	// since) still count.
 	for code, row := range byCode {
-		cells = append(cells, s.cell(code, row, span, metric))
+		cells = append(cells, heatCell(nil, code, row, span, metric))
 	}
-	sort.Slice(cells, func(i, j int) bool {
-		if cells[i].rank != cells[j].rank {
-			return cells[i].rank > cells[j].rank
+	slices.SortFunc(cells, func(a, b Cell) int {
+		if c := cmp.Compare(b.rank, a.rank); c != 0 {
+			return c
 		}
-		return cells[i].Code < cells[j].Code
+		return strings.Compare(a.Code, b.Code)
 	})
 	h := &Heatmap{Level: level, Window: span, Metric: metric, Category: r.Category, Area: r.Area,
 		Total: len(cells), Cells: cells, Thresholds: Thresholds}
@@ -164,11 +166,11 @@ func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, erro
 	return h, nil
 }
 
-// cell builds one heatmap cell; levels are one of the layers, so the code's
-// length says which.
-func (s *Service) cell(code string, row heatmapRow, span Span, metric string) Cell {
+// heatCell builds one heatmap cell; a is its area, nil when the areas do
+// not know the code.
+func heatCell(a *area.Area, code string, row heatmapRow, span Span, metric string) Cell {
 	c := Cell{Code: code, Count: row.count, Previous: row.previous, Change: int64(row.count) - int64(row.previous)}
-	if a := s.find(code); a != nil {
+	if a != nil {
 		c.Name = a.Name
 		c.Households = households(a)
 	}
@@ -193,18 +195,6 @@ func (s *Service) cell(code string, row heatmapRow, span Span, metric string) Ce
 		c.rank = math.Inf(-1)
 	}
 	return c
-}
-
-// find is the area with code in the layer its length names.
-func (s *Service) find(code string) *area.Area {
-	for _, l := range []area.Layer{area.Street, area.Community, area.GeneralGrid, area.Compound, area.MicroGrid} {
-		if len(code) == area.CodeLen(l) {
-			if a, ok := s.areas.Get(l, code); ok {
-				return a
-			}
-		}
-	}
-	return nil
 }
 
 // households reads an area's households property, a number in GeoJSON.

@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/gridpulse/gridpulse/area"
 )
 
 // What a ranking ranks, and by what.
@@ -125,10 +127,7 @@ func (s *Service) Rankings(ctx context.Context, r RankingsRequest) (*Rankings, e
 	}
 	f.add("compound != ''")
 
-	counts := f
-	counts.conds = append([]string(nil), f.conds...)
-	counts.args = append([]any(nil), f.args...)
-	counts.add("hour >= ? AND hour < ?", span.From, span.To)
+	counts := f.with("hour >= ? AND hour < ?", span.From, span.To)
 	var rows []compoundRow
 	if err := s.eng.Select(ctx, &rows, "SELECT compound AS code, sum(opened) AS opened, sum(closed) AS closed, "+
 		"sum(rated) AS rated, sum(satisfaction_sum) AS satisfaction_sum FROM orders_hourly"+counts.where()+
@@ -137,10 +136,7 @@ func (s *Service) Rankings(ctx context.Context, r RankingsRequest) (*Rankings, e
 	}
 	// Repeats: each opening whose compound and category had one in the
 	// 30 days before; the history reaches back 30 days before the window.
-	history := f
-	history.conds = append([]string(nil), f.conds...)
-	history.args = append([]any(nil), f.args...)
-	history.add("hour >= ? AND hour < ?", span.From.Add(-RepeatWindow), span.To)
+	history := f.with("hour >= ? AND hour < ?", span.From.Add(-RepeatWindow), span.To)
 	var repeats []repeatRow
 	if err := s.eng.Select(ctx, &repeats, "SELECT code, sum(n - 1 + if(prev > toDateTime(0, 'UTC') AND hour - prev <= ?, 1, 0)) AS repeats FROM ("+
 		"SELECT code, hour, n, lagInFrame(hour, 1, toDateTime(0, 'UTC')) OVER (PARTITION BY code, category ORDER BY hour "+
@@ -209,8 +205,8 @@ func (s *Service) companyEntries(compounds []Entry) []Entry {
 	byCode := make(map[string]*Entry)
 	var codes []string
 	for _, c := range compounds {
-		a := s.find(c.Code)
-		if a == nil {
+		a, ok := s.areas.Get(area.Compound, c.Code)
+		if !ok {
 			continue
 		}
 		code, _ := a.Props["property_company"].(string)

@@ -172,10 +172,7 @@ func (s *Service) Trends(ctx context.Context, r TrendsRequest) (*Trends, error) 
 	}
 	t := &Trends{Window: span, Interval: interval, Area: r.Area, Category: r.Category, Channel: r.Channel}
 
-	inWindow := base
-	inWindow.conds = append([]string(nil), base.conds...)
-	inWindow.args = append([]any(nil), base.args...)
-	inWindow.add("hour >= ? AND hour < ?", span.From, span.To)
+	inWindow := base.with("hour >= ? AND hour < ?", span.From, span.To)
 	var series []countsRow
 	if err := s.eng.Select(ctx, &series, "SELECT "+bucketSQL[interval]+" AS t, "+sums+" FROM orders_hourly"+
 		inWindow.where()+" GROUP BY t ORDER BY t", inWindow.args...); err != nil {
