@@ -137,8 +137,9 @@ func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, erro
 			byCode[code] = heatmapRow{r.Count[i], r.Previous[i]}
 		}
 	}
-	var cells []Cell
-	for _, a := range s.areas.Layer(levels[level].layer) {
+	layer := s.areas.Layer(levels[level].layer)
+	cells := make([]Cell, 0, len(layer)+len(byCode))
+	for _, a := range layer {
 		if inScope(a, r.Area) {
 			cells = append(cells, heatCell(a, a.Code, byCode[a.Code], span, metric))
 			delete(byCode, a.Code)
@@ -159,9 +160,6 @@ func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, erro
 		Total: len(cells), Cells: cells, Thresholds: Thresholds}
 	if len(cells) > limit {
 		h.Cells, h.Truncated = cells[:limit], true
-	}
-	if h.Cells == nil {
-		h.Cells = []Cell{}
 	}
 	return h, nil
 }
