@@ -28,7 +28,7 @@ func TestLiveEventsAfterHistoryAllLand(t *testing.T) {
 	defer b.Close()
 
 	// Twenty live minutes after the history, located as ingest would.
-	sim, err := simulate.New(simulate.Config{Seed: 2, Start: weekEnd, Warmup: 2 * time.Hour}, d.Areas, d.Facilities)
+	sim, err := simulate.New(simulate.Config{Seed: 2, Start: weekEnd}, d.Areas, d.Facilities)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,5 +77,18 @@ func TestLiveEventsAfterHistoryAllLand(t *testing.T) {
 	if gotEvents != uint64(wantEvents) || gotSamples != uint64(len(wantSamples)) || wantEvents == 0 {
 		t.Errorf("live rows written: %d events of %d published, %d patrol samples of %d worker-minutes",
 			gotEvents, wantEvents, gotSamples, len(wantSamples))
+	}
+
+	// A history planned now ends where the live data begins.
+	first := evs[0].Time.Time
+	for _, e := range evs {
+		first = minTime(first, e.Time.Time)
+	}
+	from, to, err := Plan(context.Background(), store, 24*time.Hour, weekEnd.Add(30*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !to.Equal(first) || !from.Equal(first.Add(-24*time.Hour)) {
+		t.Errorf("planned %s – %s, want the day before the first live event at %s", from, to, first)
 	}
 }
