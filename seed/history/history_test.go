@@ -149,6 +149,7 @@ func TestWriteWeek(t *testing.T) {
 	t.Run("rollups equal raw counts", func(t *testing.T) {
 		pairs := []struct{ what, rollup, raw string }{
 			{"opened", "SELECT sum(opened) AS n FROM orders_hourly", "SELECT count() AS n FROM events FINAL WHERE type = 'order' AND state = 'received'"},
+			{"opened (weather map)", "SELECT sum(opened) AS n FROM orders_opened_hourly", "SELECT count() AS n FROM events FINAL WHERE type = 'order' AND state = 'received'"},
 			{"closed", "SELECT sum(closed) AS n FROM orders_hourly", "SELECT count() AS n FROM events FINAL WHERE type = 'order' AND state = 'closed'"},
 			{"escalated", "SELECT sum(escalated) AS n FROM orders_hourly", "SELECT count() AS n FROM events FINAL WHERE type = 'order' AND state = 'escalated'"},
 			{"steps", "SELECT sum(steps) AS n FROM orders_hourly", "SELECT count() AS n FROM events FINAL WHERE type = 'order'"},
