@@ -72,15 +72,16 @@ func (f *filter) where() string {
 	return " WHERE " + strings.Join(f.conds, " AND ")
 }
 
-// scope restricts f to a street or community; a district code, or none,
-// restricts nothing. The server may force the scope of a user's token by
-// setting the request's Area before validation.
+// scope restricts f to a district (a city holds several), street or
+// community; none restricts nothing. The server may force the scope of a
+// user's token by setting the request's Area before validation.
 func (s *Service) scope(f *filter, code string) error {
 	switch len(code) {
 	case 0:
 		return nil
 	case area.DistrictCodeLen:
 		if _, ok := s.areas.Get(area.District, code); ok {
+			f.add("startsWith(street, ?)", code)
 			return nil
 		}
 	case area.StreetCodeLen:
@@ -94,7 +95,7 @@ func (s *Service) scope(f *filter, code string) error {
 			return nil
 		}
 	}
-	return fieldErr("area", "area %q is not a district, street or community of this district", code)
+	return fieldErr("area", "area %q is not a district, street or community of these areas", code)
 }
 
 // category restricts f to a class ("property") or one item
@@ -112,7 +113,8 @@ func category(f *filter, code string) error {
 	return nil
 }
 
-// inScope reports whether an area of the set lies in the scope code.
+// inScope reports whether an area of the set lies in the scope code: codes
+// extend their parents'.
 func inScope(a *area.Area, code string) bool {
-	return code == "" || len(code) == area.DistrictCodeLen || strings.HasPrefix(a.Code, code)
+	return strings.HasPrefix(a.Code, code)
 }

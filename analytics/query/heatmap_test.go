@@ -3,11 +3,13 @@ package query
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/gridpulse/gridpulse/analytics"
 	"github.com/gridpulse/gridpulse/analytics/analyticstest"
+	"github.com/gridpulse/gridpulse/area"
 )
 
 // fixtureService is a Service over the fixture's areas and orders.
@@ -143,4 +145,35 @@ func TestHeatmapRejects(t *testing.T) {
 			t.Errorf("%+v: error %v, want one naming %s", tt.req, err, tt.field)
 		}
 	}
+}
+
+// A city holds several districts: a district's code scopes to its own.
+func TestHeatmapDistrictScope(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		s := fixtureService(t, cfg)
+		s.areas.Add(&area.Area{Code: "510117", Layer: area.District, Name: "另一区"})
+		s.areas.Add(&area.Area{Code: "510117001", Parent: "510117", Layer: area.Street, Name: "另一街道"})
+		insertOrders(t, s.eng, []fixtureOrder{{"510117001001001001", "property.fee", "received", time.Hour}})
+		for _, tt := range []struct {
+			area string
+			want []string
+		}{
+			{"", []string{"510116001", "510116002", "510117001"}},
+			{"510116", []string{"510116001", "510116002"}},
+			{"510117", []string{"510117001"}},
+		} {
+			h, err := s.Heatmap(context.Background(), HeatmapRequest{Level: "street", Area: tt.area})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range h.Cells {
+				got = append(got, c.Code)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("area %q: cells %v, want %v", tt.area, got, tt.want)
+			}
+		}
+	})
 }
