@@ -139,6 +139,31 @@ func (b *Bus) LastSeq(ctx context.Context, stream string) (uint64, error) {
 	return info.State.LastSeq, nil
 }
 
+// First is a stream's oldest message still held: everything older has
+// left the stream's retention.
+type First struct {
+	Seq    uint64    // 0 when the stream is empty
+	Stored time.Time // when the bus stored it
+}
+
+// First is the oldest message a stream still holds; the zero First when
+// it holds none. The live state uses it to tell which orders only the
+// analytics store still knows.
+func (b *Bus) First(ctx context.Context, stream string) (First, error) {
+	s, err := b.js.Stream(ctx, stream)
+	if err != nil {
+		return First{}, fmt.Errorf("bus: stream %s: %w", stream, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return First{}, fmt.Errorf("bus: stream %s info: %w", stream, err)
+	}
+	if info.State.Msgs == 0 {
+		return First{}, nil
+	}
+	return First{Seq: info.State.FirstSeq, Stored: info.State.FirstTime}, nil
+}
+
 // Close closes the connection and stops the embedded server.
 func (b *Bus) Close() {
 	if b.nc != nil {

@@ -176,3 +176,30 @@ func TestConfigRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestFirstIsTheOldestMessageHeld(t *testing.T) {
+	b := openTest(t, t.TempDir())
+	defer b.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if f, err := b.First(ctx, EventsStream); err != nil || f != (First{}) {
+		t.Fatalf("empty stream: First = %+v, %v; want the zero First", f, err)
+	}
+	before := time.Now()
+	b.Publish(ctx, []*event.Event{orderEvent(1), orderEvent(2), orderEvent(3)})
+	f, err := b.First(ctx, EventsStream)
+	if err != nil || f.Seq != 1 || f.Stored.Before(before.Add(-time.Second)) {
+		t.Fatalf("First = %+v, %v; want seq 1 stored after %v", f, err, before)
+	}
+	// A message leaving the stream moves First on, as retention does.
+	s, err := b.js.Stream(ctx, EventsStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteMsg(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := b.First(ctx, EventsStream); err != nil || f.Seq != 2 {
+		t.Fatalf("after deleting seq 1: First = %+v, %v; want seq 2", f, err)
+	}
+}
