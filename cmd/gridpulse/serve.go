@@ -154,6 +154,10 @@ func runServe(ctx context.Context, args []string) error {
 		b.Close()
 	}()
 	state := live.New(live.DefaultConfig())
+	// Orders and alarms whose events have left the stream come from history.
+	if err := store.RestoreLive(ctx, b, state); err != nil {
+		return fail(err)
+	}
 	h := hub.New(hub.DefaultConfig(), state)
 	in := ingest.New(ingest.DefaultConfig(), areas.Index, b, nil)
 	history := writer.New(store, writer.DefaultConfig())
