@@ -17,11 +17,11 @@
 // restarts of the process.
 //
 // Orders that have left the stream's retention are not seen by the
-// rebuild; the analytics store keeps them for good. Restoring them is
-// another source of the same changes: build the views, apply them under
-// the state's locks with their stream sequence numbers, and the rest of
-// the package (idempotence by sequence and event id, indexes, change
-// notification) stays as it is.
+// rebuild; the analytics store keeps them for good. Restore, called before
+// Run, adds those still open (and alarms still active) as views with
+// stream sequence 0, so any stream event for one of them supersedes it
+// through Apply's ordinary rule; the rest of the package (idempotence by
+// sequence and event id, indexes, change notification) stays as it is.
 //
 // # Changes and snapshots
 //
