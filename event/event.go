@@ -41,7 +41,7 @@ type Event struct {
 	Alarm  *Alarm  `json:"alarm,omitempty"`
 
 	// Set by ingest, never by senders.
-	Area     *Chain `json:"area,omitempty"`     // the areas holding Location
+	Area     *Chain `json:"area,omitempty"`    // the areas holding Location
 	Received Time   `json:"received,omitzero"` // when ingest accepted it
 }
 

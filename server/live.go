@@ -108,7 +108,7 @@ func (s *Server) getCounts(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, struct {
-		Area string `json:"area,omitempty"`
+		Area string     `json:"area,omitempty"`
 		At   event.Time `json:"at"`
 		live.Counts
 	}{code, event.Time{Time: time.Now()}, l.State.Counts(code)})
