@@ -42,10 +42,11 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 // requestLogLevel keeps the log for what needs a person: the map's tile
 // requests and the senders' posts come by the hundred a second, and the
 // metrics count them, so successful requests are logged at debug level,
-// client errors as warnings, server errors as errors.
+// client errors and 503s (not ready yet, retry) as warnings, other
+// server errors as errors.
 func requestLogLevel(status int) slog.Level {
 	switch {
-	case status >= http.StatusInternalServerError:
+	case status >= http.StatusInternalServerError && status != http.StatusServiceUnavailable:
 		return slog.LevelError
 	case status >= http.StatusBadRequest:
 		return slog.LevelWarn
