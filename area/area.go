@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // Area is one polygon of one layer: a street, a compound, a micro grid…
@@ -22,6 +23,19 @@ type Area struct {
 
 // Bound is the area's bounding box.
 func (a *Area) Bound() orb.Bound { return a.Geometry.Bound() }
+
+// Contains is the exact point-in-area test, holes included, with orb's
+// planar semantics. It is the plain reference test; geo.Index answers the
+// same question much faster for many points.
+func (a *Area) Contains(p orb.Point) bool {
+	switch g := a.Geometry.(type) {
+	case orb.Polygon:
+		return g.Bound().Contains(p) && planar.PolygonContains(g, p)
+	case orb.MultiPolygon:
+		return g.Bound().Contains(p) && planar.MultiPolygonContains(g, p)
+	}
+	return false
+}
 
 // Set is every area of a district (or a city), by layer.
 type Set struct {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/seed"
@@ -61,21 +60,10 @@ func uniformIn(rng *rand.Rand, b orb.Bound) orb.Point {
 // pointIn draws a point inside a, by rejection from its bounding box.
 func pointIn(rng *rand.Rand, a *area.Area) orb.Point {
 	for {
-		if p := uniformIn(rng, a.Bound()); contains(a.Geometry, p) {
+		if p := uniformIn(rng, a.Bound()); a.Contains(p) {
 			return p
 		}
 	}
-}
-
-// contains is orb/planar's point-in-polygon, the reference Locate must agree with.
-func contains(g orb.Geometry, p orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, p)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, p)
-	}
-	return false
 }
 
 func TestLocateGeneratedCompounds(t *testing.T) {
@@ -100,7 +88,7 @@ func TestLocateGeneratedCompounds(t *testing.T) {
 		p := uniformIn(rng, b)
 		inAny := false
 		for _, c := range compounds {
-			inAny = inAny || contains(c.Geometry, p)
+			inAny = inAny || c.Contains(p)
 		}
 		if inAny {
 			continue
@@ -164,7 +152,7 @@ func TestLocateAgreesWithBruteForce(t *testing.T) {
 				for i, l := range chainLayers {
 					var want *area.Area
 					for k, a := range set.Layer(l) {
-						if bounds[l][k].Contains(p) && contains(a.Geometry, p) {
+						if bounds[l][k].Contains(p) && a.Contains(p) {
 							want = a
 							break
 						}

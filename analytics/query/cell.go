@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/event"
@@ -294,7 +293,7 @@ func (s *Service) facilitiesIn(a *area.Area, level Level) map[string]int {
 		in := false
 		switch {
 		case byPosition:
-			in = bound.Contains(fc.Point) && contains(a.Geometry, fc.Point)
+			in = bound.Contains(fc.Point) && a.Contains(fc.Point)
 		default:
 			in = strings.HasPrefix(fc.Compound, a.Code)
 		}
@@ -303,15 +302,4 @@ func (s *Service) facilitiesIn(a *area.Area, level Level) map[string]int {
 		}
 	}
 	return out
-}
-
-// contains reports whether a polygon or multipolygon holds p.
-func contains(g orb.Geometry, p orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, p)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, p)
-	}
-	return false
 }

@@ -62,7 +62,7 @@ func TestDevicesAreStable(t *testing.T) {
 				t.Fatalf("device id %q: wrong prefix or repeated", dev.id)
 			}
 			ids[dev.id] = true
-			if !planarContains(dev.k.a.Geometry, dev.loc) {
+			if !dev.k.a.Contains(dev.loc) {
 				t.Fatalf("device %s at %v is outside its compound %s", dev.id, dev.loc, dev.k.a.Code)
 			}
 		}

@@ -147,7 +147,7 @@ func newDistrict(set *area.Set) (*district, error) {
 // them, else the nearest of all grids.
 func gridHolding(candidates []*grid, p orb.Point, all []*grid) *grid {
 	for _, g := range candidates {
-		if planarContains(g.a.Geometry, p) {
+		if g.a.Contains(p) {
 			return g
 		}
 	}
@@ -161,18 +161,6 @@ func gridHolding(candidates []*grid, p orb.Point, all []*grid) *grid {
 		}
 	}
 	return best
-}
-
-// planarContains is point-in-polygon for an area's geometry, holes
-// included.
-func planarContains(g orb.Geometry, p orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, p)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, p)
-	}
-	return false
 }
 
 // sortedLayer is layer l in code order, so the simulation does not depend

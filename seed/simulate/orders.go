@@ -174,7 +174,7 @@ func (o *orders) streetPoint(g *grid) orb.Point {
 		last = g.shape.toLonLat(p)
 		inCompound := false
 		for _, k := range g.comm.compounds {
-			if k.a.Bound().Contains(last) && planarContains(k.a.Geometry, last) {
+			if k.a.Bound().Contains(last) && k.a.Contains(last) {
 				inCompound = true
 				break
 			}

@@ -77,7 +77,7 @@ func TestCategoryMixDependsOnThePlace(t *testing.T) {
 		overall[e.Order.Category]++
 		typ := "street"
 		for _, k := range compounds {
-			if planarContains(k.Geometry, orb.Point(e.Location)) {
+			if k.Contains(orb.Point(e.Location)) {
 				typ = propString(k.Props, "type")
 				break
 			}
@@ -235,7 +235,7 @@ func TestOrdersWalkTheLifeCycle(t *testing.T) {
 			if !ok {
 				t.Fatalf("order %s first dispatched to %q, not a grid worker", id, e.Order.Assignee)
 			}
-			if !planarContains(communities[g.Parent].Geometry, orb.Point(first.Location)) {
+			if !communities[g.Parent].Contains(orb.Point(first.Location)) {
 				t.Fatalf("order %s at %v dispatched to %s of another community", id, first.Location, g.Code)
 			}
 			break
@@ -299,7 +299,7 @@ func TestOrdersAreInTheirPlaces(t *testing.T) {
 	compounds := tinyDistrict(t).Areas.Layer(area.Compound)
 	inCompound := 0
 	for _, e := range recv {
-		if !planarContains(district.Geometry, orb.Point(e.Location)) {
+		if !district.Contains(orb.Point(e.Location)) {
 			t.Fatalf("order %s at %v is outside the district", e.Order.OrderID, e.Location)
 		}
 		for _, k := range compounds {

@@ -35,7 +35,7 @@ func TestPatrolsWalkInsideTheirGrids(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s: home grid %q does not exist", id, r.Grid)
 			}
-			if !planarContains(g.Geometry, orb.Point(e.Location)) {
+			if !g.Contains(orb.Point(e.Location)) {
 				t.Fatalf("%s at %v is outside its grid %s", id, e.Location, r.Grid)
 			}
 			if r.OnDuty {
