@@ -44,6 +44,7 @@ type serveOptions struct {
 	simulate   bool
 	simSpeed   float64
 	simWarmup  time.Duration
+	basemap    string
 }
 
 func parseServeFlags(args []string) (serveOptions, error) {
@@ -57,6 +58,7 @@ func parseServeFlags(args []string) (serveOptions, error) {
 	flags.BoolVar(&o.simulate, "simulate", false, "drive the district with the simulator, posting to this server's own ingest API")
 	flags.Float64Var(&o.simSpeed, "sim-speed", 1, "simulator speed-up factor (60: a simulated hour per minute)")
 	flags.DurationVar(&o.simWarmup, "sim-warmup", 0, "simulate this long of work orders and alarms before now, so the map opens with a backlog")
+	flags.StringVar(&o.basemap, "basemap", envOr("GRIDPULSE_BASEMAP", ""), "optional raster basemap under the areas: an XYZ URL with {z}/{x}/{y} or a WMTS URL with {TileMatrix}/{TileRow}/{TileCol}, Web Mercator, WGS-84/CGCS2000 (e.g. 天地图 vec_w); empty keeps the page fully offline (env GRIDPULSE_BASEMAP)")
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "usage: gridpulse serve [--addr HOST:PORT] [--data DIR] [--nats URL] [--simulate]")
 		fmt.Fprintln(flags.Output(), "\nServes the map page at /, vector tiles at /tiles/{z}/{x}/{y}.mvt, the API under /api/v1,")
@@ -100,6 +102,9 @@ func runServe(ctx context.Context, args []string) error {
 	srv, err := server.New(server.Config{Addr: o.addr}, server.Deps{Frontend: web, Logger: slog.Default(), Registry: registry})
 	if err != nil {
 		return err
+	}
+	if err := srv.SetDashboard(server.Dashboard{Basemap: o.basemap}); err != nil {
+		return fmt.Errorf("--basemap: %w", err)
 	}
 
 	// Listen at once, so /healthz answers while the areas load and the
