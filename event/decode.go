@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"strconv"
 	"strings"
+
+	fastjson "github.com/goccy/go-json"
 )
 
 // Item is one element of a posted batch: the event, or why it could not be
@@ -79,6 +80,20 @@ func DecodeBatch(body []byte, maxItems int) ([]Item, error) {
 // DecodeOne reads a single event, rejecting unknown fields and naming the
 // field a type error is in.
 func DecodeOne(raw []byte) (*Event, *FieldError) {
+	// A fast decoder reads the events that are right, a few times quicker
+	// than encoding/json; one it refuses is read again by encoding/json,
+	// whose errors carry the path of the field at fault.
+	fast := fastjson.NewDecoder(bytes.NewReader(raw))
+	fast.DisallowUnknownFields()
+	var e Event
+	if err := fast.Decode(&e); err == nil && !fast.More() {
+		return &e, nil
+	}
+	return decodeExplained(raw)
+}
+
+// decodeExplained reads an event with encoding/json, for its errors.
+func decodeExplained(raw []byte) (*Event, *FieldError) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var e Event
@@ -144,17 +159,12 @@ func jsonKind(goKind string) string {
 // numbers). Errors are json.UnmarshalTypeErrors so the decoder adds the
 // field's path to them.
 func (p *Position) UnmarshalJSON(b []byte) error {
-	var xs []json.RawMessage
-	if err := json.Unmarshal(b, &xs); err != nil || len(xs) != 2 {
+	// Numbers only: a quoted number fails to decode as a float.
+	var xs []float64
+	if err := fastjson.Unmarshal(b, &xs); err != nil || len(xs) != 2 {
 		return &json.UnmarshalTypeError{Value: describeValue(b), Type: positionType}
 	}
-	for i, x := range xs {
-		f, err := strconv.ParseFloat(string(x), 64)
-		if err != nil {
-			return &json.UnmarshalTypeError{Value: describeValue(b), Type: positionType}
-		}
-		p[i] = f
-	}
+	p[0], p[1] = xs[0], xs[1]
 	return nil
 }
 

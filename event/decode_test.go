@@ -1,6 +1,7 @@
 package event
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -110,3 +111,40 @@ func TestTimeMarshalsWithMilliseconds(t *testing.T) {
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", "") }
+
+// The fast decoder and encoding/json agree on what is an event: for every
+// input, both refuse it or both read the same event.
+func TestFastDecoderAgreesWithEncodingJSON(t *testing.T) {
+	const ok = `{"id":"e1","type":"patrol","time":"2026-11-21T08:30:00.123Z","location":[103.93,30.57],"patrol":{"worker_id":"W1","role":"grid_worker","on_duty":true,"heading":1,"speed":2}}`
+	inputs := []string{
+		ok,
+		`{"ID":"e1","Type":"patrol","time":"2026-11-21T08:30:00Z","location":[103.93,30.57],"patrol":{"worker_id":"W1","role":"grid_worker","on_duty":true}}`,
+		`{"id":"e1","id":"e2","type":"order","time":"2026-11-21T08:30:00Z","location":[1,2]}`,
+		`{"id":"e1","type":"order","time":"2026-11-21T08:30:00Z","location":[1,2],"extra":1}`,
+		`{"id":"e1","type":"patrol","time":"2026-11-21T08:30:00Z","location":[1,2],"patrol":{"worker_id":"W1","nickname":"x"}}`,
+		`{"id":"e1","type":"order","time":"2026-11-21T08:30:00Z","location":["103.9","30.5"]}`,
+		`{"id":"e1","type":"order","time":"2026-11-21T08:30:00Z","location":[103.9,30.5,7]}`,
+		`{"id":"e1","type":"order","time":"2026-11-21T08:30:00Z","location":[NaN,30.5]}`,
+		`{"id":"e1","type":"order","time":"2026-11-21T08:30:00Z","location":[1e400,30.5]}`,
+		`{"id":"e1","type":"order","time":"2026-11-21T08:30:00Z","location":null}`,
+		`{"id":"e1","type":"order","time":"yesterday","location":[1,2]}`,
+		`{"id":"e1","type":"order","time":1700000000,"location":[1,2]}`,
+		`{"id":"e1","type":"order","time":"2026-11-21T08:30:00Z","location":[1,2]} {}`,
+		`{"id":"e1","type":"order","time":"2026-11-21T08:30:00Z","location":[1,2]`,
+		`{"id":"e\xff1","type":"order","time":"2026-11-21T08:30:00Z","location":[1,2]}`,
+		`{"id":17,"type":"order","time":"2026-11-21T08:30:00Z","location":[1,2]}`,
+		`{"id":"e1","type":"alarm","time":"2026-11-21T08:30:00Z","location":[1,2],"alarm":{"severity":3}}`,
+		`[]`, `"event"`, `null`, ``,
+	}
+	for _, in := range inputs {
+		fast, fastErr := DecodeOne([]byte(in))
+		std, stdErr := decodeExplained([]byte(in))
+		if (fastErr == nil) != (stdErr == nil) {
+			t.Errorf("%s:\nDecodeOne error %v, encoding/json error %v", in, fastErr, stdErr)
+			continue
+		}
+		if fastErr == nil && !reflect.DeepEqual(fast, std) {
+			t.Errorf("%s:\nDecodeOne read %+v, encoding/json %+v", in, fast, std)
+		}
+	}
+}

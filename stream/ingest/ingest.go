@@ -1,8 +1,11 @@
 // Package ingest is the door events come in by: it decodes a posted batch,
 // validates each event, converts its coordinates to WGS-84, locates it in
-// the district, and stores it on the bus. An event is acknowledged to its
-// sender only once JetStream has it; the answer names, per event, whether it
-// was accepted, a duplicate or rejected, and for a rejection the field.
+// the district, and stores it on the bus. A work order or alarm is
+// acknowledged to its sender only once JetStream has it; a patrol position
+// once it is on its way to the live state, and, for the sample of them kept
+// (a worker's first report in a minute, or a change of duty), once
+// JetStream has it. The answer names, per event, whether it was accepted, a
+// duplicate or rejected, and for a rejection the field.
 package ingest
 
 import (
@@ -93,6 +96,7 @@ type Ingest struct {
 	index   *geo.Index
 	bus     *bus.Bus
 	now     func() time.Time
+	sampler *sampler
 	counted *prometheus.CounterVec
 }
 
@@ -102,7 +106,7 @@ func New(cfg Config, index *geo.Index, b *bus.Bus, now func() time.Time) *Ingest
 	if now == nil {
 		now = time.Now
 	}
-	return &Ingest{cfg: cfg, index: index, bus: b, now: now,
+	return &Ingest{cfg: cfg, index: index, bus: b, now: now, sampler: newSampler(),
 		counted: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gridpulse_ingest_events_total",
 			Help: "Events posted to ingest, by type and outcome.",
@@ -140,20 +144,7 @@ func (in *Ingest) Submit(ctx context.Context, body []byte) (*Response, error) {
 		valid = append(valid, e)
 		validAt = append(validAt, i)
 	}
-	if len(valid) > 0 {
-		for j, ack := range in.bus.Publish(ctx, valid) {
-			res := &resp.Results[validAt[j]]
-			switch {
-			case ack.Err != nil:
-				res.Status = Failed
-				res.Error = &event.FieldError{Code: "unavailable", Message: "not stored, retry with the same id: " + ack.Err.Error()}
-			case ack.Duplicate:
-				res.Status, res.Stream, res.Seq = Duplicate, ack.Stream, ack.Seq
-			default:
-				res.Status, res.Stream, res.Seq = Accepted, ack.Stream, ack.Seq
-			}
-		}
-	}
+	in.store(ctx, resp, valid, validAt, now)
 	for i, res := range resp.Results {
 		switch res.Status {
 		case Accepted:
@@ -172,6 +163,58 @@ func (in *Ingest) Submit(ctx context.Context, body []byte) (*Response, error) {
 		in.counted.WithLabelValues(typ, string(res.Status)).Inc()
 	}
 	return resp, nil
+}
+
+// store sends the valid events of a batch on their way and fills in their
+// results. Every patrol position goes to the live subject; orders, alarms
+// and the positions kept as samples are stored in JetStream, and only
+// then acknowledged.
+func (in *Ingest) store(ctx context.Context, resp *Response, valid []*event.Event, validAt []int, now time.Time) {
+	var durable, patrols []*event.Event
+	var durableAt, patrolAt []int
+	for j, e := range valid {
+		if e.Type == event.TypePatrol {
+			patrols, patrolAt = append(patrols, e), append(patrolAt, validAt[j])
+		} else {
+			durable, durableAt = append(durable, e), append(durableAt, validAt[j])
+		}
+	}
+	for j, keep := range in.sampler.pick(patrols) {
+		if keep {
+			durable, durableAt = append(durable, patrols[j]), append(durableAt, patrolAt[j])
+		} else {
+			resp.Results[patrolAt[j]].Status = Accepted
+		}
+	}
+	// Positions go live first: they do not wait for the stored events.
+	if err := in.bus.PublishLive(patrols); err != nil {
+		for j, e := range valid {
+			if res := &resp.Results[validAt[j]]; e.Type == event.TypePatrol && res.Status == Accepted {
+				res.Status, res.Error = Failed, unavailable(err)
+			}
+		}
+	}
+	if len(durable) == 0 {
+		return
+	}
+	for j, ack := range in.bus.Publish(ctx, durable) {
+		res := &resp.Results[durableAt[j]]
+		switch {
+		case ack.Err != nil:
+			res.Status, res.Error = Failed, unavailable(ack.Err)
+		case ack.Duplicate:
+			res.Status, res.Stream, res.Seq = Duplicate, ack.Stream, ack.Seq
+		default:
+			res.Status, res.Stream, res.Seq = Accepted, ack.Stream, ack.Seq
+			if e := durable[j]; e.Type == event.TypePatrol {
+				in.sampler.kept(e, now)
+			}
+		}
+	}
+}
+
+func unavailable(err error) *event.FieldError {
+	return &event.FieldError{Code: "unavailable", Message: "not stored, retry with the same id: " + err.Error()}
 }
 
 // prepare validates an event, brings its location to WGS-84 and attaches

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/crs"
 	"github.com/gridpulse/gridpulse/seed"
@@ -160,6 +161,54 @@ func TestSubmitBatchErrors(t *testing.T) {
 		}
 		if err == nil {
 			t.Errorf("%q: accepted as a batch: %+v", body, resp)
+		}
+	}
+}
+
+// A patrol position goes live at once; the first of each worker's minute
+// is also stored as a sample and answers with its stream sequence, the
+// others are accepted without one.
+func TestSubmitPatrolsGoLiveAndSampled(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	live := make(chan *event.Event, 8)
+	stop, err := f.bus.SubscribeLive(func(e *event.Event) { live <- e })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	patrol := func(id, worker, at string) string {
+		return fmt.Sprintf(`{"id":%q,"type":"patrol","time":%q,"location":[%v,%v],"patrol":{"worker_id":%q,"role":"grid_worker","on_duty":true,"heading":0,"speed":1}}`,
+			id, at, f.inside[0], f.inside[1], worker)
+	}
+	body := "[" + strings.Join([]string{
+		patrol("p1", "GW-1", "2026-11-21T07:59:01Z"),
+		patrol("p2", "GW-1", "2026-11-21T07:59:31Z"),
+		patrol("p3", "GW-2", "2026-11-21T07:59:31Z"),
+	}, ",") + "]"
+	resp, err := f.in.Submit(ctx, []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		stream string
+		seq    uint64
+	}{{bus.PatrolStream, 1}, {"", 0}, {bus.PatrolStream, 2}}
+	for i, w := range want {
+		r := resp.Results[i]
+		if r.Status != Accepted || r.Stream != w.stream || r.Seq != w.seq {
+			t.Errorf("patrol %d answered %+v, want accepted in %q seq %d", i, r, w.stream, w.seq)
+		}
+	}
+	for i := range 3 {
+		select {
+		case e := <-live:
+			if e.Area == nil || e.Area.Compound != f.compound.Code {
+				t.Errorf("live position %s located at %+v, want compound %s", e.ID, e.Area, f.compound.Code)
+			}
+		case <-ctx.Done():
+			t.Fatalf("%d of 3 positions arrived live", i)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/stream/bus"
 )
 
@@ -18,7 +19,8 @@ const probeWait = 3 * time.Second
 
 // Run fills the state from the bus and keeps it current until ctx ends:
 // it replays the orders-and-alarms stream from its start and the patrol
-// stream from ForgetAfter ago, then follows both, and sweeps every
+// stream (the sampled positions) from ForgetAfter ago, then follows both
+// and the live patrol subject, and sweeps every
 // SweepInterval. Ready turns true once both replays have caught up with
 // the streams as they stood when Run started. It returns ctx's error, or
 // the bus's when following a stream fails.
@@ -57,6 +59,11 @@ func (s *State) Run(ctx context.Context, b *bus.Bus) error {
 			s.Apply(m)
 			patrols.saw(m)
 		})
+	})
+	g.Go(func() error {
+		// Positions that travel live only; the stored samples above
+		// replay the recent past, these bring every worker up to date.
+		return b.FollowLive(gctx, func(e *event.Event) { s.Apply(bus.Message{Event: e}) })
 	})
 	g.Go(func() error { return events.probe(gctx, b, bus.EventsStream) })
 	g.Go(func() error { return patrols.probe(gctx, b, bus.PatrolStream) })

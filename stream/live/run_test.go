@@ -209,3 +209,30 @@ func TestCollectors(t *testing.T) {
 		t.Errorf("metrics = %v\nwant      %v", got, want)
 	}
 }
+
+// Positions that only travel on the live subject, never stored, reach the
+// running state.
+func TestFollowsLivePositions(t *testing.T) {
+	b := openBus(t, t.TempDir())
+	defer b.Close()
+	s := New(Config{})
+	defer running(t, s, b)()
+	at := time.Now().UTC()
+	// Core NATS keeps nothing for a subscriber that has not subscribed
+	// yet, so the position is sent again, newer each time, until it lands.
+	waitFor(t, "a live position", func() bool {
+		at = at.Add(time.Millisecond)
+		e := &event.Event{ID: "live-" + at.Format(time.RFC3339Nano), Type: event.TypePatrol,
+			Time: event.Time{Time: at}, Location: event.Position{103.92, 30.57},
+			Area:   &event.Chain{Street: "510116001", Community: "510116001001"},
+			Patrol: &event.Patrol{WorkerID: "GW-live", Role: "grid_worker", OnDuty: true}}
+		if err := b.PublishLive([]*event.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+		return s.Counts("510116001").WorkersOnDuty == 1
+	})
+	if last, _ := b.LastSeq(context.Background(), bus.PatrolStream); last != 0 {
+		t.Errorf("the patrol stream holds %d positions; live ones must not be stored", last)
+	}
+}
