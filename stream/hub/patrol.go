@@ -122,10 +122,21 @@ func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
 	}
 	since := s.lastTick
 	s.lastTick = b.tick
+	// A worker a snapshot sent before the board had it is on the board
+	// now, since every change up to the snapshot has been applied; one
+	// that is not has left the state meanwhile.
+	for _, id := range s.pending {
+		if rec := b.workers[id]; rec != nil {
+			s.held[rec] = struct{}{}
+		} else {
+			gone = append(gone, id)
+		}
+	}
+	s.pending = s.pending[:0]
 	take := func(rec *workerRec) {
 		if rec.changed > since && s.q.Match(rec.view) {
 			workers = append(workers, rec.enc)
-			s.held[rec.id] = struct{}{}
+			s.held[rec] = struct{}{}
 		}
 	}
 	switch {
@@ -145,11 +156,10 @@ func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
 			}
 		}
 	}
-	for id := range s.held {
-		rec := b.workers[id]
-		if rec == nil || rec.changed > since && (rec.removed || !s.q.Match(rec.view)) {
-			gone = append(gone, id)
-			delete(s.held, id)
+	for rec := range s.held {
+		if rec.changed > since && (rec.removed || !s.q.Match(rec.view)) {
+			gone = append(gone, rec.id)
+			delete(s.held, rec)
 		}
 	}
 	return workers, gone
@@ -160,9 +170,16 @@ func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
 // subscription's patrol batches start after.
 func (h *Hub) holdSnapshot(s *subscription, ws []*live.Worker) {
 	s.lastTick = h.tick
-	s.held = make(map[string]struct{}, len(ws))
+	s.held = make(map[*workerRec]struct{}, len(ws))
+	s.pending = s.pending[:0]
+	h.board.mu.RLock()
+	defer h.board.mu.RUnlock()
 	for _, w := range ws {
-		s.held[w.WorkerID] = struct{}{}
+		if rec := h.board.workers[w.WorkerID]; rec != nil && !rec.removed {
+			s.held[rec] = struct{}{}
+		} else {
+			s.pending = append(s.pending, w.WorkerID)
+		}
 	}
 }
 

@@ -23,10 +23,14 @@ type subscription struct {
 	indexKey string
 
 	// lastTick is the patrol tick its last batch (or snapshot) reflects;
-	// held are the workers the client holds. Set when it is registered or
+	// held are the workers the client holds, by their board entry (a
+	// pointer: cheaper to hash than the id, and every tick looks them all
+	// up); pending are workers a snapshot sent that were not on the board
+	// yet, resolved by the next batch. Set when it is registered or
 	// resynchronised, then only the connection's writer touches them.
 	lastTick uint64
-	held     map[string]struct{}
+	held     map[*workerRec]struct{}
+	pending  []string
 
 	// prev is the sequence of the last snapshot or delta written; only
 	// the connection's writer touches it.
