@@ -17,6 +17,7 @@ func (h *Hub) onChange(lc live.Change) {
 	defer h.mu.Unlock()
 	h.advance(lc)
 	h.ring.push(ch)
+	h.noteLatest(ch)
 	h.subs.candidates(lc.Version, ch.places(), func(s *subscription) {
 		if lc.Version <= s.fromVersion {
 			return // already in its snapshot

@@ -46,7 +46,7 @@ type item struct {
 	kind itemKind
 	sub  *subscription
 	c    *change        // delta, removal
-	snap *live.Snapshot // snapshot
+	snap *snapshot      // snapshot
 	seq  uint64         // resumed: the sequence resumed from
 	raw  []byte         // control: a ready message
 	full []*live.Worker // patrolsFull
@@ -256,12 +256,11 @@ func (c *conn) appendItem(frame []byte, it *item) ([]byte, error) {
 		}
 		m.sent(opDelta)
 	case itemSnapshot:
-		b, err := encodeSnapshot(it.sub.id, it.sub.q.Layers, it.snap)
-		if err != nil {
+		var err error
+		if frame, err = appendSnapshot(frame, it.sub.id, it.snap); err != nil {
 			return frame, encodeError{err}
 		}
-		frame = append(frame, b...)
-		it.sub.prev = it.snap.Seq
+		it.sub.prev = it.snap.seq
 		m.sent(opSnapshot)
 	case itemResumed:
 		frame = append(frame, controlJSON(resumedMsg{Op: "resumed", Sub: it.sub.id, Seq: it.seq})...)
@@ -289,11 +288,11 @@ func (c *conn) resyncAll() error {
 		subs = append(subs, s)
 	}
 	c.mu.Unlock()
-	snaps := make([]live.Snapshot, len(subs))
+	snaps := make([]*snapshot, len(subs))
 	for i, s := range subs {
-		snaps[i] = c.h.state.Snapshot(s.q)
-		s.fromVersion = snaps[i].Version
-		c.h.holdSnapshot(s, snaps[i].Patrols)
+		snap := c.h.state.Snapshot(s.q)
+		s.fromVersion = snap.Version
+		snaps[i] = c.h.readySnapshot(&snap, s.q.Layers, c.h.holdSnapshot(s, snap.Patrols))
 	}
 	c.mu.Lock()
 	c.resync = false
@@ -306,7 +305,7 @@ func (c *conn) resyncAll() error {
 		frame = append(frame, '\n')
 		c.h.metrics.sent(opControl)
 		var err error
-		if frame, err = c.appendItem(frame, &item{kind: itemSnapshot, sub: s, snap: &snaps[i]}); err != nil {
+		if frame, err = c.appendItem(frame, &item{kind: itemSnapshot, sub: s, snap: snaps[i]}); err != nil {
 			return err
 		}
 	}

@@ -42,8 +42,9 @@ type Hub struct {
 	mu          sync.Mutex
 	subs        *subIndex
 	ring        *ring
-	lastSeq     uint64 // last events-stream sequence fanned out
-	lastVersion uint64 // last change version fanned out
+	latest      map[viewKey]*change // the change behind each current order and alarm view
+	lastSeq     uint64              // last events-stream sequence fanned out
+	lastVersion uint64              // last change version fanned out
 	// patrolChanges are the worker changes since the last tick, tick
 	// counts the ticks; board holds the workers as of the last tick.
 	patrolChanges map[string]live.Change
@@ -67,6 +68,7 @@ func New(cfg Config, st *live.State) *Hub {
 		state:         st,
 		metrics:       newMetrics(),
 		subs:          newSubIndex(),
+		latest:        map[viewKey]*change{},
 		patrolChanges: map[string]live.Change{},
 		board:         newBoard(),
 		conns:         map[*conn]struct{}{},

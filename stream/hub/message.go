@@ -24,6 +24,8 @@ type change struct {
 	at, oldAt live.Place
 
 	once sync.Once
+	// data is the view's JSON, shared with snapshots.
+	data []byte
 	// body is the delta's tail after the per-subscription head:
 	// `"layer":…,"key":…,"removed":false,"data":{…}}`; removal is the same
 	// with "removed":true and no data, sent when the thing left the state
@@ -62,14 +64,19 @@ func (c *change) encode() {
 	head = append(head, key...)
 	c.removal = append(append([]byte(nil), head...), `,"removed":true}`...)
 	if !c.Removed {
-		data, err := json.Marshal(c.View)
-		if err != nil {
-			c.err = err
+		if c.data, c.err = json.Marshal(c.View); c.err != nil {
 			return
 		}
-		c.body = append(append(head, `,"removed":false,"data":`...), data...)
+		c.body = append(append(head, `,"removed":false,"data":`...), c.data...)
 		c.body = append(c.body, '}')
 	}
+}
+
+// viewJSON is the change's view encoded, for snapshots; only for a change
+// that did not remove its view.
+func (c *change) viewJSON() ([]byte, error) {
+	c.once.Do(c.encode)
+	return c.data, c.err
 }
 
 // tail is the shared tail of the change's delta, or of its removal.
@@ -145,31 +152,6 @@ func appendPatrols(dst []byte, id string, at time.Time, workers []*worker, gone 
 		dst = strconv.AppendQuote(dst, g)
 	}
 	return append(dst, "]}"...)
-}
-
-// snapshotMsg is the snapshot message; a layer the subscription did not
-// ask for is left out, an asked-for empty one is [].
-type snapshotMsg struct {
-	Op      string          `json:"op"`
-	Sub     string          `json:"sub"`
-	Seq     uint64          `json:"seq"`
-	Orders  *[]*live.Order  `json:"orders,omitempty"`
-	Alarms  *[]*live.Alarm  `json:"alarms,omitempty"`
-	Patrols *[]*live.Worker `json:"patrols,omitempty"`
-}
-
-func encodeSnapshot(id string, layers live.LayerSet, s *live.Snapshot) ([]byte, error) {
-	m := snapshotMsg{Op: "snapshot", Sub: id, Seq: s.Seq}
-	if layers.Has(live.Orders) {
-		m.Orders = nonNil(s.Orders)
-	}
-	if layers.Has(live.Alarms) {
-		m.Alarms = nonNil(s.Alarms)
-	}
-	if layers.Has(live.Patrols) {
-		m.Patrols = nonNil(s.Patrols)
-	}
-	return json.Marshal(m)
 }
 
 // patrolsFullMsg replaces a client's set of workers for a subscription;

@@ -165,22 +165,30 @@ func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
 	return workers, gone
 }
 
-// holdSnapshot records the workers a subscription was just sent in a
-// snapshot; called under the hub's lock, which also fixes the tick the
-// subscription's patrol batches start after.
-func (h *Hub) holdSnapshot(s *subscription, ws []*live.Worker) {
+// holdSnapshot records the workers a subscription is about to be sent in
+// a snapshot, and returns them ready to encode, with the board's bytes
+// where the board holds the same view. Called under the hub's lock, which
+// also fixes the tick the subscription's patrol batches start after.
+func (h *Hub) holdSnapshot(s *subscription, ws []*live.Worker) []*worker {
 	s.lastTick = h.tick
 	s.held = make(map[*workerRec]struct{}, len(ws))
 	s.pending = s.pending[:0]
+	out := make([]*worker, len(ws))
 	h.board.mu.RLock()
 	defer h.board.mu.RUnlock()
-	for _, w := range ws {
-		if rec := h.board.workers[w.WorkerID]; rec != nil && !rec.removed {
-			s.held[rec] = struct{}{}
-		} else {
+	for i, w := range ws {
+		rec := h.board.workers[w.WorkerID]
+		if rec == nil || rec.removed {
 			s.pending = append(s.pending, w.WorkerID)
+			out[i] = &worker{view: w}
+			continue
+		}
+		s.held[rec] = struct{}{}
+		if out[i] = rec.enc; rec.view != w {
+			out[i] = &worker{view: w}
 		}
 	}
+	return out
 }
 
 // flush ends a patrol tick: the changes since the last one go onto the

@@ -38,8 +38,8 @@ func (h *Hub) subscribe(c *conn, req *request) *protoError {
 	if items == nil {
 		snap := h.state.Snapshot(s.q)
 		s.fromVersion = snap.Version
-		h.holdSnapshot(s, snap.Patrols)
-		items = []item{{kind: itemSnapshot, sub: s, snap: &snap}}
+		workers := h.holdSnapshot(s, snap.Patrols)
+		items = []item{{kind: itemSnapshot, sub: s, snap: h.readySnapshot(&snap, s.q.Layers, workers)}}
 		if req.Resume != nil {
 			h.metrics.resumes.WithLabelValues("snapshot").Inc()
 		}
