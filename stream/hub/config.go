@@ -62,7 +62,7 @@ type Scope func(r *http.Request) (area string, err error)
 func DefaultConfig() Config {
 	return Config{
 		FlushInterval:           time.Second,
-		SendQueue:               256,
+		SendQueue:               1024,
 		MaxMessageBytes:         16 << 10,
 		MaxFrameBytes:           256 << 10,
 		FrameInterval:           10 * time.Millisecond,

@@ -1,8 +1,10 @@
 package hub
 
 import (
-	"encoding/json"
+	"slices"
 	"strconv"
+
+	fastjson "github.com/goccy/go-json"
 
 	"github.com/gridpulse/gridpulse/stream/live"
 )
@@ -32,7 +34,7 @@ func (e encodable) json() ([]byte, error) {
 	if e.ch != nil {
 		return e.ch.viewJSON()
 	}
-	return json.Marshal(e.view)
+	return fastjson.Marshal(e.view)
 }
 
 // viewKey names one order or alarm among the hub's latest changes.
@@ -81,40 +83,46 @@ func (h *Hub) readySnapshot(snap *live.Snapshot, layers live.LayerSet, workers [
 // the subscription did not ask for is left out, an asked-for empty one is
 // [].
 func appendSnapshot(dst []byte, id string, s *snapshot) ([]byte, error) {
+	// A wall screen's snapshot runs to megabytes: gather the parts first
+	// and grow dst once.
+	layers := []struct {
+		layer live.Layer
+		name  string
+		parts [][]byte
+	}{{live.Orders, "orders", nil}, {live.Alarms, "alarms", nil}, {live.Patrols, "patrols", nil}}
+	size := 64 + len(id)
+	for i, views := range [][]encodable{s.orders, s.alarms} {
+		for _, v := range views {
+			b, err := v.json()
+			if err != nil {
+				return dst, err
+			}
+			layers[i].parts = append(layers[i].parts, b)
+			size += len(b) + 1
+		}
+	}
+	for _, w := range s.workers {
+		b := w.bytes()
+		layers[2].parts = append(layers[2].parts, b)
+		size += len(b) + 1
+	}
+	dst = slices.Grow(dst, size)
 	dst = append(dst, `{"op":"snapshot","sub":"`...)
 	dst = append(dst, id...)
 	dst = append(dst, `","seq":`...)
 	dst = strconv.AppendUint(dst, s.seq, 10)
-	for _, l := range []struct {
-		layer live.Layer
-		name  string
-		views []encodable
-	}{{live.Orders, "orders", s.orders}, {live.Alarms, "alarms", s.alarms}} {
+	for _, l := range layers {
 		if !s.layers.Has(l.layer) {
 			continue
 		}
 		dst = append(dst, `,"`...)
 		dst = append(dst, l.name...)
 		dst = append(dst, `":[`...)
-		for i, v := range l.views {
+		for i, b := range l.parts {
 			if i > 0 {
 				dst = append(dst, ',')
-			}
-			b, err := v.json()
-			if err != nil {
-				return dst, err
 			}
 			dst = append(dst, b...)
-		}
-		dst = append(dst, ']')
-	}
-	if s.layers.Has(live.Patrols) {
-		dst = append(dst, `,"patrols":[`...)
-		for i, w := range s.workers {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, w.bytes()...)
 		}
 		dst = append(dst, ']')
 	}
