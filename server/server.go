@@ -56,6 +56,7 @@ type Server struct {
 	areas     atomic.Pointer[areaState]
 	live      atomic.Pointer[Live]
 	analytics atomic.Pointer[Analytics]
+	dispatch  atomic.Pointer[Dispatch]
 	dashboard atomic.Pointer[dashboardConfig]
 
 	bound     chan struct{} // closed once Run listens
@@ -103,6 +104,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Match(getHead, "/api/v1/catalogue", s.getCatalogue)
 	e.Match(getHead, "/api/v1/live/counts", s.getCounts)
 	s.routeAnalytics(e, getHead)
+	s.routeDispatch(e, getHead)
 	s.routeDashboard(e, getHead)
 	e.POST(eventsPath, s.postEvents, middleware.BodyLimit(strconv.FormatInt(cfg.MaxEventsBodyBytes, 10)+"B"))
 	e.GET("/ws", s.serveWS)

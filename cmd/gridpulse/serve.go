@@ -18,6 +18,7 @@ import (
 	"github.com/gridpulse/gridpulse/analytics/query"
 	"github.com/gridpulse/gridpulse/analytics/writer"
 	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/frontend"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
@@ -166,6 +167,12 @@ func runServe(ctx context.Context, args []string) error {
 	h := hub.New(hub.DefaultConfig(), state)
 	in := ingest.New(ingest.DefaultConfig(), areas.Index, b, nil)
 	history := writer.New(store, writer.DefaultConfig())
+	// Dispatching follows the live state's changes: made before it runs.
+	orders, err := dispatch.New(dispatch.Config{}, dispatch.Deps{Door: in, State: state, Areas: areas.Index.Areas()})
+	if err != nil {
+		return fail(err)
+	}
+	deadlines := dispatch.NewScheduler(orders, slog.Default())
 	for _, c := range slices.Concat(state.Collectors(), h.Collectors(), in.Collectors(), history.Collectors()) {
 		registry.MustRegister(c)
 	}
@@ -182,6 +189,8 @@ func runServe(ctx context.Context, args []string) error {
 	background("live state", func(ctx context.Context) error { return state.Run(ctx, b) })
 	background("websocket hub", h.Run)
 	background("analytics writer", func(ctx context.Context) error { return history.Run(ctx, b) })
+	background("deadline scheduler", deadlines.Run)
+	srv.SetDispatch(server.Dispatch{Service: orders, Audit: dispatch.NewAudit(store.Engine())})
 	srv.SetLive(server.Live{Ingest: in, State: state, Hub: h, Check: func(ctx context.Context) error {
 		return errors.Join(b.Check(ctx), store.Check(ctx))
 	}})

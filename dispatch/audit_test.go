@@ -1,0 +1,77 @@
+package dispatch
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gridpulse/gridpulse/analytics"
+	"github.com/gridpulse/gridpulse/analytics/analyticstest"
+	"github.com/gridpulse/gridpulse/analytics/writer"
+	"github.com/gridpulse/gridpulse/event"
+)
+
+// Every step, made by a person or by the scheduler, reaches ClickHouse
+// through the analytics writer, and the audit trail reads who moved the
+// order from which state to which.
+func TestAuditTrailFromClickHouse(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		f := newFixture(t, Config{})
+		store := analyticstest.Open(t, cfg)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		wcfg := writer.DefaultConfig()
+		wcfg.MaxWait = 50 * time.Millisecond
+		go func() { done <- writer.New(store, wcfg).Run(ctx, f.bus) }()
+		defer func() {
+			cancel()
+			<-done
+		}()
+
+		g := f.grids[0]
+		o := f.report(g, "environment.garbage", "normal")
+		f.do(o.OrderID, File, Request{Actor: "community:" + g.Parent})
+		f.do(o.OrderID, Dispatch, Request{Actor: "community:" + g.Parent, Assignee: "GW" + g.Code})
+		f.clock.Advance(73 * time.Hour)
+		NewScheduler(f.svc, nil).Check(context.Background())
+		f.do(o.OrderID, Start, Request{Actor: "GW" + g.Code})
+
+		audit := NewAudit(store.Engine())
+		var trail []AuditRecord
+		waitFor(t, "the audit trail in ClickHouse", func() bool {
+			var err error
+			trail, err = audit.Trail(context.Background(), o.OrderID, o.Area.Street)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(trail) == 5
+		})
+		type step struct {
+			from, to event.State
+			actor    string
+		}
+		var got []step
+		for _, r := range trail {
+			got = append(got, step{r.From, r.To, r.Actor})
+		}
+		want := []step{
+			{"", event.Received, "hotline"},
+			{event.Received, event.Filed, "community:" + g.Parent},
+			{event.Filed, event.Dispatched, "community:" + g.Parent},
+			{event.Dispatched, event.Escalated, SystemActor},
+			{event.Escalated, event.InProgress, "GW" + g.Code},
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("trail\n got %v\nwant %v", got, want)
+		}
+		esc := trail[3]
+		if esc.Escalations != 1 || esc.Assignee != "GW"+g.Code || !esc.Time.Equal(t0.Add(73*time.Hour)) ||
+			esc.Deadline == nil || !esc.Deadline.Equal(t0.Add(73*time.Hour+36*time.Hour)) {
+			t.Errorf("escalation record %+v", esc)
+		}
+		if other, err := audit.Trail(context.Background(), "WO-none", ""); err != nil || len(other) != 0 {
+			t.Errorf("an unknown order's trail: %v, %v", other, err)
+		}
+	})
+}
