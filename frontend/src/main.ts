@@ -1,17 +1,24 @@
-// Entry point of the Gridpulse page: loads the district's layer list,
-// draws the map and the panels around it, and follows the district live.
+// Entry point of the Gridpulse dashboard: reads the mode, area and
+// language from the address, loads the district, subscribes to it live and
+// hands everything to the mode's page (wall, tablet or dispatcher).
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { fetchCatalogue, fetchLayers } from './api';
+import { fetchArea, fetchCatalogue, fetchConfig, fetchLayers, type AreaDoc, type ConfigDoc } from './api';
+import { setLang, t } from './i18n/i18n';
 import { LiveClient, type ConnectionState } from './live/client';
 import { Names } from './live/names';
 import type { LiveStore } from './live/store';
-import { LiveLayers } from './map/live-layers';
-import { createMap } from './map/map';
-import { counters } from './ui/counters';
-import { header, loadError } from './ui/header';
-import { legend } from './ui/legend';
-import { ticker } from './ui/ticker';
+import type { HeatLayer } from './map/heat';
+import type { LiveLayers } from './map/live-layers';
+import { dispatcher } from './modes/dispatcher';
+import { tablet } from './modes/tablet';
+import type { Tour } from './modes/tour';
+import { wall } from './modes/wall';
+import type { CellDrawer } from './panels/cell-drawer';
+import { parseRoute, type Route } from './route';
+import { el } from './ui/dom';
+import { loadError } from './ui/header';
+import { ViewState } from './view';
 import './style.css';
 
 /** What the page holds live, in numbers: for tests and the console. */
@@ -26,7 +33,13 @@ declare global {
   interface Window {
     /** Handles for browser tests and for debugging from the console. */
     __gridpulse?: {
+      route: Route;
       map: MapLibreMap;
+      heat: HeatLayer;
+      view: ViewState;
+      readonly liveLayers: LiveLayers | undefined;
+      drawer?: CellDrawer;
+      tour?: Tour;
       live: {
         state(): LiveSummary;
         readonly connection: ConnectionState;
@@ -37,47 +50,67 @@ declare global {
   }
 }
 
-/** The page's one subscription: every live layer over the whole district. */
-const districtSub = 'district';
+/** The page's one subscription: every live layer over the district or the scope. */
+const mainSub = 'main';
 
 async function start(): Promise<void> {
+  const route = parseRoute(location.search);
+  setLang(route.lang);
+  document.body.dataset.mode = route.mode;
   const app = document.getElementById('app');
   if (!app) throw new Error('page has no #app element');
-  const mapContainer = document.createElement('div');
-  mapContainer.id = 'map';
-  app.append(mapContainer);
+  app.className = `mode-${route.mode}`;
+  if (route.ignored.length > 0) console.warn(t('route.ignored', { what: route.ignored.join(', ') }));
 
-  let doc;
+  let layers, config: ConfigDoc, scope: AreaDoc | undefined;
   try {
-    doc = await fetchLayers();
+    [layers, config, scope] = await Promise.all([
+      fetchLayers(),
+      // Without the settings the page still works, offline, without a basemap.
+      fetchConfig().catch((err: unknown): ConfigDoc => {
+        console.warn('gridpulse: settings not loaded, no basemap:', err);
+        return { basemap: null };
+      }),
+      route.area ? fetchArea(route.area) : undefined,
+    ]);
   } catch (err) {
     app.append(loadError(err instanceof Error ? err.message : String(err)));
     throw err;
   }
-  document.title = `网格脉搏 · ${doc.name}`;
+  document.title = `${t('brand')} · ${scope?.name ?? layers.name}`;
 
   const client = new LiveClient();
-  // The district's box: with no box or area the server would send all it
-  // holds, which for a city is every district.
-  const store = client.subscribe(districtSub, { layers: ['orders', 'alarms', 'patrols'], bbox: doc.bounds });
+  // With no box or area the server would send all it holds, which for a
+  // city is every district: the district's box, or the scope's code.
+  const store = client.subscribe(
+    mainSub,
+    scope ? { layers: ['orders', 'alarms', 'patrols'], area: scope.code } : { layers: ['orders', 'alarms', 'patrols'], bbox: layers.bounds },
+  );
   client.start();
   const names = new Names();
   fetchCatalogue()
     .then((c) => names.load(c))
     .catch((err) => console.warn('gridpulse: catalogue not loaded, showing codes:', err));
 
-  app.append(header(doc, counters(store, client)), legend(), ticker(store, names));
-
-  const map = createMap(mapContainer, doc);
+  // The wall shows the weather map from the start; at a desk or on a
+  // tablet the live orders come first and the weather is a tap away.
+  const view = new ViewState({ window: '7d', category: '', weather: route.mode === 'wall' });
+  const d = { route, layers, config, scope, names, client, store, view, app };
+  const page = route.mode === 'wall' ? wall(d) : route.mode === 'tablet' ? tablet(d) : dispatcher(d);
+  // The map exists before the panels load: hand it out at once.
+  const ready = await page;
   window.__gridpulse = {
-    map,
+    route,
+    map: ready.map,
+    heat: ready.heat,
+    view,
+    get liveLayers() {
+      return ready.live;
+    },
+    drawer: 'drawer' in ready ? ready.drawer : undefined,
+    tour: 'tour' in ready ? ready.tour : undefined,
     live: {
-      state: () => ({
-        orders: store.orders.size,
-        alarms: store.alarms.size,
-        workers: store.workers.size,
-        lastSeq: store.last,
-      }),
+      state: () => ({ orders: store.orders.size, alarms: store.alarms.size, workers: store.workers.size, lastSeq: store.last }),
       get connection() {
         return client.connection;
       },
@@ -85,14 +118,10 @@ async function start(): Promise<void> {
       store,
     },
   };
-  // Tests and wall-screen health checks wait for this mark. The live
-  // layers join after it: the area tiles come first, and a map that never
-  // stops moving would never be idle.
-  map.once('idle', () => {
-    document.body.dataset.mapIdle = '1';
-    new LiveLayers(map, store);
-    document.body.dataset.liveLayers = '1';
-  });
+  document.body.dataset.ready = '1';
 }
 
-start().catch((err) => console.error('gridpulse:', err));
+start().catch((err) => {
+  console.error('gridpulse:', err);
+  document.getElementById('app')?.append(el('p', 'load-error', String(err instanceof Error ? err.message : err)));
+});

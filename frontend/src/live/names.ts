@@ -1,18 +1,20 @@
-// Chinese names of the codes live messages carry (states, categories,
-// alarm kinds…), from the server's catalogue. Until the catalogue has
-// loaded, or for a code it lacks, a code stands for itself.
+// Names of the codes live messages and history carry (states, categories,
+// alarm kinds…), from the server's catalogue, in the page's language. Until
+// the catalogue has loaded, or for a code it lacks, a code stands for
+// itself.
 
-import type { CatalogueDoc } from '../api';
+import type { CatalogueDoc, Term } from '../api';
+import { currentLang } from '../i18n/i18n';
 
-/** Looks up the Chinese name of a code in one of the catalogues. */
+/** Looks up the name of a code in one of the catalogues. */
 export class Names {
-  private readonly byCatalogue = new Map<keyof CatalogueDoc, Map<string, string>>();
+  private readonly byCatalogue = new Map<keyof CatalogueDoc, Map<string, Term>>();
   private readonly loaded = new Set<() => void>();
 
   /** Takes the catalogues the server answered and tells those waiting for them. */
   load(doc: CatalogueDoc): void {
-    for (const [name, terms] of Object.entries(doc) as [keyof CatalogueDoc, CatalogueDoc[keyof CatalogueDoc]][]) {
-      this.byCatalogue.set(name, new Map(terms.map((t) => [t.code, t.zh])));
+    for (const [name, terms] of Object.entries(doc) as [keyof CatalogueDoc, Term[]][]) {
+      this.byCatalogue.set(name, new Map(terms.map((t) => [t.code, t])));
     }
     for (const fn of this.loaded) fn();
   }
@@ -22,9 +24,21 @@ export class Names {
     this.loaded.add(fn);
   }
 
-  /** The Chinese name of code in catalogue, or the code itself. */
-  zh(catalogue: keyof CatalogueDoc, code: string | undefined): string {
+  /** Whether the catalogue has loaded. */
+  get ready(): boolean {
+    return this.byCatalogue.size > 0;
+  }
+
+  /** The codes of one catalogue, in the server's order. */
+  codes(catalogue: keyof CatalogueDoc): string[] {
+    return [...(this.byCatalogue.get(catalogue)?.keys() ?? [])];
+  }
+
+  /** The name of code in catalogue in the page's language, or the code itself. */
+  name(catalogue: keyof CatalogueDoc, code: string | undefined): string {
     if (!code) return '';
-    return this.byCatalogue.get(catalogue)?.get(code) ?? code;
+    const term = this.byCatalogue.get(catalogue)?.get(code);
+    if (!term) return code;
+    return currentLang() === 'en' ? term.en : term.zh;
   }
 }

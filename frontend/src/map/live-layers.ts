@@ -6,12 +6,14 @@
 
 import type {
   ExpressionSpecification,
+  FilterSpecification,
   GeoJSONSource,
   LayerSpecification,
   Map as MapLibreMap,
 } from 'maplibre-gl';
 import type { Feature, FeatureCollection, Point as PointGeometry } from 'geojson';
 import type { LiveLayer } from '../live/protocol';
+import type { Names } from '../live/names';
 import type { LiveStore } from '../live/store';
 import { Glide } from './glide';
 import { alarmIcon, workerIcon } from './icons';
@@ -23,6 +25,7 @@ export const liveIds = {
   alarmsSource: 'live-alarms',
   workersSource: 'live-workers',
   orders: 'live-orders',
+  orderLabels: 'live-order-labels',
   alarmPulse: 'live-alarm-pulse',
   alarms: 'live-alarms',
   workers: 'live-workers',
@@ -136,6 +139,21 @@ function styleLayers(): { underLabels: LayerSpecification[]; onTop: LayerSpecifi
         'circle-opacity': 0.95,
       },
     },
+    {
+      // Close in, each order says what it is about.
+      id: liveIds.orderLabels,
+      type: 'symbol',
+      source: liveIds.ordersSource,
+      minzoom: 15.5,
+      layout: {
+        'text-field': ['get', 'label'],
+        'text-size': 13,
+        'text-offset': [0, 1.1],
+        'text-anchor': 'top',
+        'text-optional': true,
+      },
+      paint: { 'text-color': '#e2e8f0', 'text-halo-color': palette.liveHalo, 'text-halo-width': 1.5 },
+    },
   ];
   const onTop: LayerSpecification[] = [
     {
@@ -190,6 +208,7 @@ export class LiveLayers {
   constructor(
     private readonly map: MapLibreMap,
     private readonly store: LiveStore,
+    private readonly names?: Names,
   ) {
     map.addImage(workerImage, workerIcon(), { sdf: true, pixelRatio: 2 });
     map.addImage(alarmImage, alarmIcon(), { sdf: true, pixelRatio: 2 });
@@ -219,7 +238,22 @@ export class LiveLayers {
         }
       },
     });
+    names?.onLoad(() => {
+      this.dirty.add('orders');
+      this.schedule();
+    });
     this.schedule();
+  }
+
+  /**
+   * Shows only orders of category (a class such as "safety" or an item
+   * such as "safety.fire_lane"); empty shows all.
+   */
+  setCategory(category: string): void {
+    const filter: FilterSpecification | null = category
+      ? ['any', ['==', ['get', 'class'], category], ['==', ['get', 'category'], category]]
+      : null;
+    for (const id of [liveIds.orders, liveIds.orderLabels]) this.map.setFilter(id, filter);
   }
 
   private schedule(): void {
@@ -273,7 +307,20 @@ export class LiveLayers {
     for (const o of this.store.orders.values()) {
       const group = groupOf.get(o.state) ?? 'other';
       const rank = (o.overdue ? 2 : 0) + (group === 'escalated' ? 1 : 0);
-      out.push(point(o.location, { id: o.order_id, state: o.state, group, overdue: o.overdue, priority: o.priority ?? '', rank }));
+      const category = o.category ?? '';
+      out.push(
+        point(o.location, {
+          id: o.order_id,
+          state: o.state,
+          group,
+          overdue: o.overdue,
+          priority: o.priority ?? '',
+          rank,
+          category,
+          class: category.split('.')[0],
+          label: this.names?.name('categories', category) ?? category,
+        }),
+      );
     }
     return featureCollection(out);
   }

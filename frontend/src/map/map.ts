@@ -5,35 +5,47 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // After a Vite build MapLibre cannot find its worker by itself.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { LayersDoc } from '../api';
-import { buildStyle } from './style';
+import { buildStyle, type StyleOptions } from './style';
 
 maplibregl.setWorkerUrl(workerUrl);
 
 /** Local fonts for every label; the style has no glyphs URL. */
 export const labelFonts = "'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif";
 
-/** Padding around the district when the map fits it, in CSS pixels. */
-const fitPadding = { top: 96, bottom: 40, left: 40, right: 300 };
+/** How a mode wants its map. */
+export interface MapOptions extends StyleOptions {
+  /** What to fit at first: the district's bounds unless a scope's are given. */
+  bounds: [number, number, number, number];
+  /** Room left for the panels around the map, in CSS pixels. */
+  padding: { top: number; bottom: number; left: number; right: number };
+  /** Canvas pixels per CSS pixel; a scaled wall layout asks for more. */
+  pixelRatio?: number;
+  /** False for a wall screen: nobody pans it, and it keeps its view out of the address. */
+  interactive: boolean;
+}
 
-/** Creates the map in container, fitted to the district the server holds. */
-export function createMap(container: HTMLElement, doc: LayersDoc): maplibregl.Map {
-  const [w, s, e, n] = doc.bounds;
+/** Creates the map in container. */
+export function createMap(container: HTMLElement, doc: LayersDoc, opts: MapOptions): maplibregl.Map {
   const map = new maplibregl.Map({
     container,
-    style: buildStyle(doc),
-    bounds: [w, s, e, n],
-    fitBoundsOptions: { padding: fitPadding },
-    maxZoom: 20,
+    style: buildStyle(doc, opts),
+    bounds: opts.bounds,
+    fitBoundsOptions: { padding: opts.padding },
+    maxZoom: 19,
     // The view is kept in the address (#zoom/lat/lon), so a view can be
     // shared or reloaded; without one the map fits the district.
-    hash: true,
+    hash: opts.interactive,
+    interactive: opts.interactive,
+    pixelRatio: opts.pixelRatio,
     localIdeographFontFamily: labelFonts,
     attributionControl: false,
-    // A wall screen has no one to rotate it.
+    // Nobody needs to rotate a district map; touch rotation only gets in
+    // the way of pinching.
     dragRotate: false,
     pitchWithRotate: false,
+    touchPitch: false,
   });
-  map.touchZoomRotate.disableRotation();
+  if (opts.interactive) map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   return map;
 }

@@ -11,19 +11,19 @@ export const gridMicro = '#2e3f5c';
 export const building = '#c3cfe2';
 export const halo = '#070d1a';
 
-/** Compound types as the seed and import write them, with their colours and names. */
+/** Compound types as the seed and import write them, with their colours. */
 export const compoundTypes = [
-  { value: 'commercial', label: '商品房 commercial', colour: '#22d3ee' },
-  { value: 'resettlement', label: '安置 resettlement', colour: '#fbbf24' },
-  { value: 'old', label: '老旧 old', colour: '#c084fc' },
+  { value: 'commercial', colour: '#22d3ee' },
+  { value: 'resettlement', colour: '#fbbf24' },
+  { value: 'old', colour: '#c084fc' },
 ] as const;
 
-/** Dedicated grid kinds with their colours and names. */
+/** Dedicated grid kinds with their colours. */
 export const dedicatedKinds = [
-  { value: 'school', label: '学校 school', colour: '#4ade80' },
-  { value: 'hospital', label: '医院 hospital', colour: '#ef4444' },
-  { value: 'market', label: '市场 market', colour: '#f472b6' },
-  { value: 'industrial_park', label: '园区 industrial park', colour: '#94a3b8' },
+  { value: 'school', colour: '#4ade80' },
+  { value: 'hospital', colour: '#ef4444' },
+  { value: 'market', colour: '#f472b6' },
+  { value: 'industrial_park', colour: '#94a3b8' },
 ] as const;
 
 /** Colour for a value missing from a match expression. */
@@ -35,10 +35,10 @@ export const unknown = '#64748b';
  * is drawn in `unknown`.
  */
 export const orderGroups = [
-  { value: 'new', states: ['received', 'filed', 'returned'], label: '受理·立案 new', colour: '#60a5fa' },
-  { value: 'working', states: ['dispatched', 'in_progress', 'extended'], label: '派遣·处置 in progress', colour: '#facc15' },
-  { value: 'done', states: ['reported_done', 'verified'], label: '反馈·核查 done', colour: '#4ade80' },
-  { value: 'escalated', states: ['escalated'], label: '提级督办 escalated', colour: '#fb7185' },
+  { value: 'new', states: ['received', 'filed', 'returned'], colour: '#60a5fa' },
+  { value: 'working', states: ['dispatched', 'in_progress', 'extended'], colour: '#facc15' },
+  { value: 'done', states: ['reported_done', 'verified'], colour: '#4ade80' },
+  { value: 'escalated', states: ['escalated'], colour: '#fb7185' },
 ] as const;
 
 /** The ring around an overdue order. */
@@ -46,10 +46,10 @@ export const overdue = '#ef4444';
 
 /** Alarm severities, mildest first, with their colours. */
 export const severities = [
-  { value: 'info', label: '提示 info', colour: '#94a3b8' },
-  { value: 'minor', label: '一般 minor', colour: '#fde047' },
-  { value: 'major', label: '严重 major', colour: '#fb923c' },
-  { value: 'critical', label: '紧急 critical', colour: '#f43f5e' },
+  { value: 'info', colour: '#94a3b8' },
+  { value: 'minor', colour: '#fde047' },
+  { value: 'major', colour: '#fb923c' },
+  { value: 'critical', colour: '#f43f5e' },
 ] as const;
 
 /** Patrol workers: reporting and on duty, silent for a while (stale), or off duty. */
@@ -57,3 +57,16 @@ export const workers = { active: '#f8fafc', stale: '#64748b', offDuty: '#94a3b8'
 
 /** The dark edge that keeps live symbols legible over bright compound fills. */
 export const liveHalo = '#020617';
+
+/**
+ * The 民情气象图's seven weather levels, calm to stormy, in the order of
+ * the thresholds the heatmap answers with (晴 … 暴雨): sun yellow, then
+ * greens and greys, rain in deepening blues, storms in violet and magenta,
+ * so the live orders' reds stay the loudest thing on the map. A cell with
+ * no households has no level and is left uncoloured.
+ */
+export const weather = ['#fcd34d', '#86efac', '#94a3b8', '#38bdf8', '#2563eb', '#7c3aed', '#db2777'] as const;
+
+/** The outline of the cell whose profile is open, and of a tablet's own area. */
+export const selected = '#f8fafc';
+export const scope = '#38bdf8';

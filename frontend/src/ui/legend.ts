@@ -1,9 +1,14 @@
-// The legend: what each colour and line on the map means.
+// The legend: what each colour, line and symbol on the map means.
 
+import { t } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
 import * as palette from '../map/palette';
 import { el } from './dom';
 
-function swatch(colour: string, kind: 'fill' | 'line' | 'dash' | 'dot' | 'ring' | 'triangle' | 'arrow' = 'fill'): HTMLElement {
+type SwatchKind = 'fill' | 'line' | 'dash' | 'dot' | 'ring' | 'triangle' | 'arrow';
+
+/** A small sample of a colour in the shape it is drawn in. */
+export function swatch(colour: string, kind: SwatchKind = 'fill'): HTMLElement {
   const s = el('span', `swatch swatch-${kind}`);
   s.style.setProperty('--swatch', colour);
   return s;
@@ -14,41 +19,49 @@ function row(s: HTMLElement, label: string): HTMLElement {
 }
 
 function section(title: string, rows: HTMLElement[]): HTMLElement {
-  return el('section', 'legend-section', el('h2', '', title), el('ul', '', ...rows));
+  return el('section', 'legend-section', el('h3', '', title), el('ul', '', ...rows));
 }
 
-/** Renders the legend panel. */
-export function legend(): HTMLElement {
-  return el(
-    'aside',
-    'legend',
-    section('工单 Work orders', [
-      ...palette.orderGroups.map((g) => row(swatch(g.colour, 'dot'), g.label)),
-      row(swatch(palette.overdue, 'ring'), '超期 overdue'),
+/** Which parts a legend shows: the live layers only, or the areas too. */
+export interface LegendParts {
+  areas: boolean;
+}
+
+/** Renders the legend. */
+export function legend(parts: LegendParts = { areas: true }): HTMLElement {
+  const sections = [
+    section(t('legend.orders'), [
+      ...palette.orderGroups.map((g) => row(swatch(g.colour, 'dot'), t(`legend.${g.value}` as MessageKey))),
+      row(swatch(palette.overdue, 'ring'), t('legend.overdue')),
     ]),
     section(
-      '报警 Alarms',
-      palette.severities.map((s) => row(swatch(s.colour, 'triangle'), s.label)),
+      t('legend.alarms'),
+      palette.severities.map((s) => row(swatch(s.colour, 'triangle'), t(`severity.${s.value}` as MessageKey))),
     ),
-    section('巡查 Patrols', [
-      row(swatch(palette.workers.active, 'arrow'), '在岗 on duty'),
-      row(swatch(palette.workers.offDuty, 'arrow'), '非在岗 off duty'),
-      row(swatch(palette.workers.stale, 'arrow'), '信号中断 stale'),
+    section(t('legend.patrols'), [
+      row(swatch(palette.workers.active, 'arrow'), t('legend.onDuty')),
+      row(swatch(palette.workers.offDuty, 'arrow'), t('legend.offDuty')),
+      row(swatch(palette.workers.stale, 'arrow'), t('legend.stale')),
     ]),
-    section(
-      '小区 Compounds',
-      palette.compoundTypes.map((t) => row(swatch(t.colour), t.label)),
-    ),
-    section(
-      '专属网格 Dedicated grids',
-      palette.dedicatedKinds.map((k) => row(swatch(k.colour), k.label)),
-    ),
-    section('边界 Boundaries', [
-      row(swatch(palette.district.line, 'line'), '区 district'),
-      row(swatch(palette.street.line, 'line'), '街道 street'),
-      row(swatch(palette.community.line, 'line'), '社区 community'),
-      row(swatch(palette.gridGeneral, 'line'), '网格 grid'),
-      row(swatch(palette.gridMicro, 'dash'), '微网格 micro grid'),
-    ]),
-  );
+  ];
+  if (parts.areas) {
+    sections.push(
+      section(
+        t('legend.compounds'),
+        palette.compoundTypes.map((c) => row(swatch(c.colour), t(`compound.${c.value}` as MessageKey))),
+      ),
+      section(
+        t('legend.dedicated'),
+        palette.dedicatedKinds.map((k) => row(swatch(k.colour), t(`dedicated.${k.value}` as MessageKey))),
+      ),
+      section(t('legend.boundaries'), [
+        row(swatch(palette.district.line, 'line'), t('layer.district')),
+        row(swatch(palette.street.line, 'line'), t('layer.street')),
+        row(swatch(palette.community.line, 'line'), t('layer.community')),
+        row(swatch(palette.gridGeneral, 'line'), t('layer.grid_general')),
+        row(swatch(palette.gridMicro, 'dash'), t('layer.grid_micro')),
+      ]),
+    );
+  }
+  return el('aside', 'panel legend', ...sections);
 }

@@ -1,8 +1,9 @@
 // The live ticker: the last few work-order and alarm changes, newest on
-// top, in Chinese. Redrawn at most once per animation frame.
+// top, in the page's language. Redrawn at most once per animation frame.
 
 import type { Names } from '../live/names';
 import type { Activity, LiveStore } from '../live/store';
+import { fmt, t } from '../i18n/i18n';
 import * as palette from '../map/palette';
 import { el } from './dom';
 
@@ -26,36 +27,34 @@ const severityColour = new Map<string, string>(palette.severities.map((s) => [s.
 export function describe(a: Activity, names: Names, arrived = new Date()): TickerLine {
   if (a.layer === 'orders') {
     const o = a.view ?? a.before;
-    const what = o?.title || names.zh('categories', o?.category) || a.key;
+    const what = o?.title || names.name('categories', o?.category) || a.key;
     if (!a.view) {
       // With the whole district subscribed an order leaves only by closing.
-      return { at: arrived, kind: 'order', verb: names.zh('states', 'closed'), what, colour: palette.unknown };
+      return { at: arrived, kind: 'order', verb: names.name('states', 'closed'), what, colour: palette.unknown };
     }
-    const verb = a.view.overdue && a.before && !a.before.overdue ? '超期' : names.zh('states', a.view.state);
+    const verb = a.view.overdue && a.before && !a.before.overdue ? t('ticker.overdue') : names.name('states', a.view.state);
     return { at: new Date(a.view.updated), kind: 'order', verb, what, colour: groupColour.get(a.view.state) ?? palette.unknown };
   }
   const v = a.view ?? a.before;
-  const what = v ? `${names.zh('alarm_kinds', v.kind)} · ${names.zh('severities', v.severity)}` : a.key;
+  const what = v ? `${names.name('alarm_kinds', v.kind)} · ${names.name('severities', v.severity)}` : a.key;
   const colour = (v && severityColour.get(v.severity)) ?? palette.unknown;
-  if (!a.view) return { at: arrived, kind: 'alarm', verb: names.zh('alarm_actions', 'clear'), what, colour };
+  if (!a.view) return { at: arrived, kind: 'alarm', verb: names.name('alarm_actions', 'clear'), what, colour };
   const action = a.view.status === 'acknowledged' ? 'acknowledge' : 'raise';
-  return { at: new Date(a.view.updated), kind: 'alarm', verb: names.zh('alarm_actions', action), what, colour };
+  return { at: new Date(a.view.updated), kind: 'alarm', verb: names.name('alarm_actions', action), what, colour };
 }
 
-const timeFormat = new Intl.DateTimeFormat('zh-CN', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-
-function line(t: TickerLine): HTMLElement {
-  const tag = el('span', `ticker-tag ticker-${t.kind}`, t.kind === 'order' ? '工单' : '报警');
-  const verb = el('span', 'ticker-verb', t.verb);
-  verb.style.setProperty('--tag', t.colour);
-  return el('li', 'ticker-line', el('time', 'ticker-time', timeFormat.format(t.at)), tag, verb, el('span', 'ticker-what', t.what));
+function line(l: TickerLine): HTMLElement {
+  const tag = el('span', `ticker-tag ticker-${l.kind}`, l.kind === 'order' ? t('ticker.order') : t('ticker.alarm'));
+  const verb = el('span', 'ticker-verb', l.verb);
+  verb.style.setProperty('--tag', l.colour);
+  return el('li', 'ticker-line', el('time', 'ticker-time', fmt.time(l.at)), tag, verb, el('span', 'ticker-what', l.what));
 }
 
 /** Renders the ticker of store's order and alarm changes, keeping the last `size`. */
 export function ticker(store: LiveStore, names: Names, size = 5): HTMLElement {
   const list = el('ol', 'ticker-list');
-  const root = el('section', 'ticker', el('h2', '', '实时动态 Live'), list);
-  root.hidden = true;
+  const empty = el('p', 'panel-note', t('panel.ticker.empty'));
+  const root = el('section', 'panel ticker', el('h2', 'panel-title', t('panel.ticker')), list, empty);
   // Described when drawn, so names that load late still reach every line.
   let entries: { a: Activity; arrived: Date }[] = [];
   let raf = 0;
@@ -64,7 +63,7 @@ export function ticker(store: LiveStore, names: Names, size = 5): HTMLElement {
     raf = requestAnimationFrame(() => {
       raf = 0;
       list.replaceChildren(...entries.map((e) => line(describe(e.a, names, e.arrived))));
-      root.hidden = entries.length === 0;
+      empty.hidden = entries.length > 0;
     });
   };
   store.listen({

@@ -1,0 +1,122 @@
+// What every mode shares: the page's context, the map with its weather and
+// live layers, clicking a cell open, and the language switch.
+
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { AreaDoc, ConfigDoc, LayersDoc } from '../api';
+import { t } from '../i18n/i18n';
+import type { LiveClient } from '../live/client';
+import type { Names } from '../live/names';
+import type { LiveStore } from '../live/store';
+import { cellLayerIds, HeatLayer } from '../map/heat';
+import { LiveLayers } from '../map/live-layers';
+import { createMap, type MapOptions } from '../map/map';
+import { selectCell } from '../map/overlays';
+import type { CellDrawer } from '../panels/cell-drawer';
+import { routeSearch, type Route } from '../route';
+import { el } from '../ui/dom';
+import type { ViewState } from '../view';
+
+/** Everything a mode builds its page from. */
+export interface Dashboard {
+  route: Route;
+  layers: LayersDoc;
+  config: ConfigDoc;
+  /** The street or community the page is scoped to. */
+  scope?: AreaDoc;
+  names: Names;
+  client: LiveClient;
+  store: LiveStore;
+  view: ViewState;
+  app: HTMLElement;
+}
+
+/** The map of a mode and its layers. */
+export interface LiveMap {
+  map: MapLibreMap;
+  heat: HeatLayer;
+  /** Set once the map is first idle. */
+  live?: LiveLayers;
+}
+
+/** How often the weather map is reloaded, as history grows. */
+const heatRefreshMs = 5 * 60_000;
+
+/**
+ * Creates the map in container and joins the weather map and the live
+ * layers to it: the weather map as soon as the style is loaded, the live
+ * layers at the first idle, so the areas are drawn first and a map that
+ * never stops moving still reaches idle once. The body's data-map-idle
+ * and data-live-layers marks are what tests and health checks wait for.
+ */
+export function startMap(d: Dashboard, container: HTMLElement, opts: Omit<MapOptions, 'bounds' | 'basemap' | 'scope'>): LiveMap {
+  const map = createMap(container, d.layers, {
+    ...opts,
+    bounds: d.scope?.bounds ?? d.layers.bounds,
+    basemap: d.config.basemap?.tiles,
+    scope: d.scope ? { code: d.scope.code, layer: d.scope.layer } : undefined,
+  });
+  const lm: LiveMap = { map, heat: new HeatLayer(map, d.scope?.code) };
+  map.once('load', () => {
+    d.view.follow((v) => {
+      void lm.heat.show({ window: v.window, category: v.category, shown: v.weather });
+      lm.live?.setCategory(v.category);
+    });
+    setInterval(() => void lm.heat.reload(), heatRefreshMs);
+  });
+  map.once('idle', () => {
+    document.body.dataset.mapIdle = '1';
+    lm.live = new LiveLayers(map, d.store, d.names);
+    lm.live.setCategory(d.view.value.category);
+    document.body.dataset.liveLayers = '1';
+  });
+  return lm;
+}
+
+/**
+ * Opens drawer on the cell under a click or tap (a community, or a
+ * general grid once zoomed in) and outlines it; a click beside every
+ * cell closes it. On a scoped page cells outside the scope do not open.
+ */
+export function openCellsOnClick(lm: LiveMap, drawer: CellDrawer, scope?: string): void {
+  const { map } = lm;
+  const layers = () => cellLayerIds.filter((id) => map.getLayer(id));
+  map.on('click', (e) => {
+    const hit = map.queryRenderedFeatures(e.point, { layers: layers() }).find((f) => {
+      const code = String(f.id ?? f.properties.code);
+      return !scope || code.startsWith(scope) || scope.startsWith(code);
+    });
+    if (!hit) {
+      drawer.close();
+      return;
+    }
+    const code = String(hit.id ?? hit.properties.code);
+    selectCell(map, code);
+    void drawer.open({ code, name: String(hit.properties.name ?? code) });
+  });
+  drawer.onClose(() => selectCell(map, undefined));
+  for (const id of cellLayerIds) {
+    map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'));
+    map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''));
+  }
+}
+
+/** A link to the same page in the other language. */
+export function languageLink(route: Route): HTMLElement {
+  const other = route.lang === 'zh' ? 'en' : 'zh';
+  const a = el('a', 'lang-switch', t('lang.switch'));
+  a.href = routeSearch({ ...route, lang: other }) + location.hash;
+  a.title = t('lang.switchTitle');
+  a.lang = other === 'en' ? 'en' : 'zh-CN';
+  return a;
+}
+
+/** Links to the three modes, the current one marked. */
+export function modeLinks(route: Route): HTMLElement {
+  const links = (['wall', 'tablet', 'dispatcher'] as const).map((m) => {
+    const a = el('a', 'mode-link', t(`mode.${m}`));
+    a.href = routeSearch({ ...route, mode: m });
+    if (m === route.mode) a.setAttribute('aria-current', 'page');
+    return a;
+  });
+  return el('nav', 'mode-links', ...links);
+}

@@ -1,0 +1,53 @@
+// The dispatcher's desk: the whole district (or a scope) with every
+// control at hand. Clicking a cell opens its profile in a drawer, with the
+// on-duty workers nearest to it; the drawer's actions area is left for the
+// dispatch feature.
+
+import { el } from '../ui/dom';
+import { connectionState, counters } from '../ui/counters';
+import { controls } from '../ui/controls';
+import { header } from '../ui/header';
+import { legend } from '../ui/legend';
+import { ticker } from '../ui/ticker';
+import { weatherLegend } from '../ui/weather-legend';
+import type { CellDrawer } from '../panels/cell-drawer';
+import { languageLink, modeLinks, openCellsOnClick, startMap, type Dashboard, type LiveMap } from './common';
+
+/** Builds the dispatcher's page. */
+export async function dispatcher(d: Dashboard): Promise<LiveMap & { drawer: CellDrawer }> {
+  const mapBox = el('div', 'map-box');
+  const mapEl = el('div', 'map');
+  mapEl.id = 'map';
+  mapBox.append(mapEl);
+  const left = el('div', 'column column-left');
+  const right = el('div', 'column column-right');
+  d.app.append(
+    header({
+      place: d.scope?.name ?? d.layers.name,
+      live: [connectionState(d.client), counters(d.store)],
+      layers: d.layers,
+      controls: [modeLinks(d.route), languageLink(d.route)],
+    }),
+    left,
+    mapBox,
+    right,
+  );
+
+  const lm = startMap(d, mapEl, { padding: { top: 24, bottom: 24, left: 24, right: 24 }, interactive: true });
+  left.append(controls(d.view, d.names), weatherLegend(d.view, (fn) => lm.heat.onResults(fn)), legend());
+
+  const p = await import('../panels');
+  p.setChartTextSize(12);
+  const h = p.historyPanels(d.view, d.scope?.code, d.names);
+  right.append(
+    h.trend.root,
+    h.category.root,
+    el('div', 'panel-pair', h.closure.root, h.response.root),
+    h.rankings.root,
+    ticker(d.store, d.names, 6),
+  );
+  const drawer = new p.CellDrawer(d.names);
+  d.app.append(drawer.root);
+  openCellsOnClick(lm, drawer, d.scope?.code);
+  return { ...lm, drawer };
+}
