@@ -2,6 +2,7 @@ package hub
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -193,5 +194,59 @@ func TestUnsubscribe(t *testing.T) {
 	h.publish(h.order("WO2", event.Received, posA, chainA), h.order("WO3", event.Received, posC, chainC))
 	if m := c.expect("delta"); m.Key != "WO3" {
 		t.Fatalf("delta after replacing = %s", m)
+	}
+}
+
+// Over many ticks of workers walking in and out of a box, a client's
+// workers, built from its snapshot and patrol batches, are always exactly
+// those in the box: whichever way the hub works a batch out (searching the
+// box, or reading the tick's changes when the client holds many workers).
+func TestPatrolBatchesTrackTheBox(t *testing.T) {
+	h := newHarness(t, harnessOpts{cfg: Config{FlushInterval: time.Hour}})
+	c := h.dial(nil)
+	c.subscribe("p", map[string]any{"layers": []string{"patrols"}, "bbox": boxAB})
+	c.expect("snapshot")
+	places := []struct {
+		pos   event.Position
+		chain event.Chain
+		in    bool
+	}{{posA, chainA, true}, {posB, chainB, true}, {posC, chainC, false}}
+	rng := rand.New(rand.NewPCG(7, 11))
+	start := time.Now().Add(-10 * time.Minute).Truncate(time.Millisecond)
+	const workers = 40
+	want := map[string]bool{} // workers in the box
+	held := map[string]bool{} // workers the client holds
+	for tick := range 30 {
+		// Some ticks move most workers (the changes are few next to what
+		// the client holds), some only a couple.
+		moving := 2 + rng.IntN(workers-2)
+		if tick%3 == 0 {
+			moving = 2
+		}
+		var evs []*event.Event
+		for range moving {
+			w := rng.IntN(workers)
+			p := places[rng.IntN(len(places))]
+			id := fmt.Sprintf("GW-%d", w)
+			evs = append(evs, h.patrol(id, start.Add(time.Duration(tick)*time.Second+time.Duration(len(evs))*time.Millisecond), p.pos, p.chain))
+			want[id] = p.in
+		}
+		h.publish(evs...)
+		h.hub.flush()
+		m := c.expect("patrols")
+		for _, w := range m.Workers {
+			held[w.WorkerID] = true
+		}
+		for _, g := range m.Gone {
+			if !held[g] {
+				t.Fatalf("tick %d: %s gone but not held", tick, g)
+			}
+			delete(held, g)
+		}
+		for id, in := range want {
+			if in != held[id] {
+				t.Fatalf("tick %d: %s in the box %v, held by the client %v (%s)", tick, id, in, held[id], m)
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -141,6 +142,16 @@ func appendPatrols(dst []byte, id string, at time.Time, workers []*worker, gone 
 	dst = append(dst, `","at":`...)
 	t, _ := event.Time{Time: at}.MarshalJSON() // a time always encodes
 	dst = append(dst, t...)
+	// A wall screen's batch holds every worker of the district: grow dst
+	// once rather than doubling through megabytes.
+	size := 64 + len(id)
+	for _, w := range workers {
+		size += len(w.bytes()) + 1
+	}
+	for _, g := range gone {
+		size += len(g) + 3
+	}
+	dst = slices.Grow(dst, size)
 	dst = append(dst, `,"workers":[`...)
 	for i, w := range workers {
 		if i > 0 {

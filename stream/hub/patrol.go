@@ -29,7 +29,15 @@ type board struct {
 	areas   map[string]map[*workerRec]struct{}
 	gone    []*workerRec // removed workers, oldest first, purged after goneTicks
 	keys    []string     // scratch for AreaKeys
+	// log holds the workers changed in each of the last logTicks ticks,
+	// log[t%logTicks] for tick t: a subscription that holds most workers
+	// (a wall screen) reads what changed instead of searching its box.
+	log [logTicks][]*workerRec
 }
+
+// logTicks is how many ticks of changes the board keeps; a writer further
+// behind searches its selection instead.
+const logTicks = 4
 
 // goneTicks is how long a removed worker stays on the board, so that a
 // writer that fell behind still reports it gone.
@@ -54,6 +62,8 @@ func (b *board) apply(tick uint64, changes map[string]live.Change) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.tick = tick
+	changed := b.log[tick%logTicks][:0]
+	defer func() { b.log[tick%logTicks] = changed }()
 	for id, ch := range changes {
 		rec := b.workers[id]
 		if rec == nil {
@@ -66,6 +76,7 @@ func (b *board) apply(tick uint64, changes map[string]live.Change) {
 			b.unplace(rec)
 		}
 		rec.changed = tick
+		changed = append(changed, rec)
 		rec.view = ch.View.(*live.Worker)
 		rec.enc = &worker{view: rec.view}
 		rec.removed = ch.Removed
@@ -120,6 +131,18 @@ func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
 	if b.tick <= s.lastTick {
 		return nil, nil
 	}
+	// Reading the changes costs what changed; searching, what the client
+	// holds and what its selection holds. A wall screen holds nearly every
+	// worker, a tablet a few dozen.
+	since := s.lastTick
+	fromLog := b.tick-since <= logTicks && b.changedSince(since) < 2*(len(s.held)+len(s.pending))
+	return b.batchSince(s, fromLog)
+}
+
+// batchSince is batch once the way is chosen: from the log of changes
+// (which must reach back to the subscription's last tick) or by searching
+// its selection. Called under b.mu.
+func (b *board) batchSince(s *subscription, fromLog bool) (workers []*worker, gone []string) {
 	since := s.lastTick
 	s.lastTick = b.tick
 	// A worker a snapshot sent before the board had it is on the board
@@ -133,6 +156,9 @@ func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
 		}
 	}
 	s.pending = s.pending[:0]
+	if fromLog {
+		return b.readLog(s, since, workers, gone)
+	}
 	take := func(rec *workerRec) {
 		if rec.changed > since && s.q.Match(rec.view) {
 			workers = append(workers, rec.enc)
@@ -160,6 +186,36 @@ func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
 		if rec.changed > since && (rec.removed || !s.q.Match(rec.view)) {
 			gone = append(gone, rec.id)
 			delete(s.held, rec)
+		}
+	}
+	return workers, gone
+}
+
+// changedSince counts the changes logged after tick since; the caller
+// has checked the log reaches back that far.
+func (b *board) changedSince(since uint64) int {
+	n := 0
+	for t := since + 1; t <= b.tick; t++ {
+		n += len(b.log[t%logTicks])
+	}
+	return n
+}
+
+// readLog is batch for a subscription holding many workers: it looks only
+// at the workers changed after tick since, each once (at its last change).
+func (b *board) readLog(s *subscription, since uint64, workers []*worker, gone []string) ([]*worker, []string) {
+	for t := since + 1; t <= b.tick; t++ {
+		for _, rec := range b.log[t%logTicks] {
+			if rec.changed != t {
+				continue // changed again later: read there
+			}
+			if !rec.removed && s.q.Match(rec.view) {
+				workers = append(workers, rec.enc)
+				s.held[rec] = struct{}{}
+			} else if _, ok := s.held[rec]; ok {
+				gone = append(gone, rec.id)
+				delete(s.held, rec)
+			}
 		}
 	}
 	return workers, gone
