@@ -10,6 +10,12 @@ import (
 type Config struct {
 	// FlushInterval is how often coalesced patrol positions are sent.
 	FlushInterval time.Duration
+	// FlushSpread spreads the connections' patrol batches over the first
+	// part of each tick, in flushSlots groups, so that a thousand writers
+	// do not wake at once and hold up the deltas behind them; each
+	// connection keeps its place in the tick. Negative sends them all at
+	// the tick.
+	FlushSpread time.Duration
 	// SendQueue bounds the messages waiting for one connection's writer.
 	// A connection whose queue is full has its waiting deltas dropped and
 	// is sent a resync and fresh snapshots once its writer catches up. It
@@ -62,6 +68,7 @@ type Scope func(r *http.Request) (area string, err error)
 func DefaultConfig() Config {
 	return Config{
 		FlushInterval:           time.Second,
+		FlushSpread:             500 * time.Millisecond,
 		SendQueue:               1024,
 		MaxMessageBytes:         16 << 10,
 		MaxFrameBytes:           256 << 10,
@@ -88,6 +95,11 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	orDefaultD(&c.FlushInterval, d.FlushInterval)
+	if c.FlushSpread < 0 {
+		c.FlushSpread = 0
+	} else if c.FlushSpread == 0 {
+		c.FlushSpread = min(d.FlushSpread, c.FlushInterval/2)
+	}
 	orDefault(&c.SendQueue, d.SendQueue)
 	if c.MaxMessageBytes <= 0 {
 		c.MaxMessageBytes = d.MaxMessageBytes

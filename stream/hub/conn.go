@@ -18,6 +18,7 @@ type conn struct {
 	h     *Hub
 	ws    *websocket.Conn
 	scope string
+	slot  int // its group in the patrol tick's spread
 
 	mu         sync.Mutex
 	queue      []item

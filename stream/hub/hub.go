@@ -53,10 +53,11 @@ type Hub struct {
 
 	flushMu sync.Mutex // one patrol tick at a time
 
-	connsMu sync.Mutex
-	conns   map[*conn]struct{}
-	stopped bool
-	wg      sync.WaitGroup
+	connsMu   sync.Mutex
+	connected uint64 // connections accepted so far, to deal out flush slots
+	conns     map[*conn]struct{}
+	stopped   bool
+	wg        sync.WaitGroup
 }
 
 // New makes a hub serving st. It registers with st at once, so create it
@@ -164,6 +165,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := newConn(h, ws, scope)
 	h.connsMu.Lock()
+	h.connected++
+	c.slot = int(h.connected % flushSlots)
 	h.conns[c] = struct{}{}
 	h.connsMu.Unlock()
 	h.metrics.conns.Inc()

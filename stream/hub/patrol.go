@@ -260,15 +260,30 @@ func (h *Hub) flush() {
 	tick := h.tick
 	h.mu.Unlock()
 	h.board.apply(tick, changes)
-	h.eachConn(func(c *conn) {
-		c.mu.Lock()
-		if c.patrolSubs > 0 {
-			c.flushDue = true
-			c.signal()
+	var slots [flushSlots][]*conn
+	h.eachConn(func(c *conn) { slots[c.slot] = append(slots[c.slot], c) })
+	for i, conns := range slots {
+		wake := func() {
+			for _, c := range conns {
+				c.mu.Lock()
+				if c.patrolSubs > 0 {
+					c.flushDue = true
+					c.signal()
+				}
+				c.mu.Unlock()
+			}
 		}
-		c.mu.Unlock()
-	})
+		if delay := h.cfg.FlushSpread * time.Duration(i) / flushSlots; delay > 0 {
+			time.AfterFunc(delay, wake)
+		} else {
+			wake()
+		}
+	}
 }
+
+// flushSlots is how many groups the connections' patrol batches are spread
+// over within a tick.
+const flushSlots = 10
 
 // appendPatrolBatches adds each patrol subscription's batch to the frame;
 // run by the connection's writer.
