@@ -20,6 +20,7 @@ type Bus struct {
 	embedded *server.Server // nil when connected to an external cluster
 	nc       *nats.Conn
 	js       jetstream.JetStream
+	live     liveSubscribers
 }
 
 // Open starts the embedded server (or connects to cfg.URL), and creates or
@@ -30,13 +31,16 @@ func Open(ctx context.Context, cfg Config) (*Bus, error) {
 	}
 	b := &Bus{cfg: cfg}
 	var err error
+	// Live positions from this process reach its own subscribers
+	// directly, never back through NATS.
+	opts := []nats.Option{nats.Name("gridpulse"), nats.NoEcho()}
 	if cfg.URL == "" {
 		if b.embedded, err = startEmbedded(cfg); err != nil {
 			return nil, err
 		}
-		b.nc, err = nats.Connect("", nats.InProcessServer(b.embedded), nats.Name("gridpulse"))
+		b.nc, err = nats.Connect("", append(opts, nats.InProcessServer(b.embedded))...)
 	} else {
-		b.nc, err = nats.Connect(cfg.URL, nats.Name("gridpulse"), nats.MaxReconnects(-1))
+		b.nc, err = nats.Connect(cfg.URL, append(opts, nats.MaxReconnects(-1))...)
 	}
 	if err != nil {
 		b.Close()
