@@ -19,11 +19,13 @@ export function launchBrowser() {
 }
 
 /**
- * Opens a 1920x1080 page that collects console errors, page errors,
- * failed requests and requests to any host but base.
+ * Opens a page (1920x1080 unless viewport says otherwise) that collects
+ * console errors, page errors, failed requests and requests to any host
+ * but base.
  */
-export async function openPage(browser, base) {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+export async function openPage(browser, base, viewport = { width: 1920, height: 1080 }) {
+  const { hasTouch = false, ...size } = viewport;
+  const page = await browser.newPage({ viewport: size, hasTouch });
   const problems = { consoleErrors: [], foreignRequests: [], failedRequests: [] };
   page.on('console', (m) => {
     if (m.type() === 'error') problems.consoleErrors.push(m.text());

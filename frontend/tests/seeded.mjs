@@ -45,3 +45,14 @@ export function copyDataDir(dataDir) {
   cpSync(path.join(dataDir, 'areas'), path.join(dir, 'areas'), { recursive: true });
   return dir;
 }
+
+/**
+ * Writes span (e.g. 7d) of simulated history for dataDir's areas into the
+ * embedded ClickHouse in dataDir, for the weather map and the trends.
+ */
+export function seedHistory(dataDir, span) {
+  execFileSync(binary, ['seed', '--data', dataDir, '--history', span], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 300_000,
+  });
+}

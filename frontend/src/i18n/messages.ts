@@ -29,6 +29,11 @@ export const zh = {
   'layer.grid_micro': '微网格',
   'layer.grid_dedicated': '专属网格',
   'layer.district': '区',
+  'level.street': '街道',
+  'level.community': '社区',
+  'level.compound': '小区',
+  'level.grid': '网格',
+  'level.micro_grid': '微网格',
 
   'legend.orders': '工单',
   'legend.overdue': '超期',
@@ -173,6 +178,11 @@ export const en: Record<MessageKey, string> = {
   'layer.grid_micro': 'micro grids',
   'layer.grid_dedicated': 'dedicated',
   'layer.district': 'district',
+  'level.street': 'street',
+  'level.community': 'community',
+  'level.compound': 'compound',
+  'level.grid': 'grid',
+  'level.micro_grid': 'micro grid',
 
   'legend.orders': 'Work orders',
   'legend.overdue': 'overdue',

@@ -47,7 +47,7 @@ export function scopeLayers(code: string, layer: string, ranges: Map<string, Zoo
       source: sourceId,
       'source-layer': layer,
       filter: ['!=', ['get', 'code'], code],
-      paint: { 'fill-color': palette.background, 'fill-opacity': 0.72 },
+      paint: { 'fill-color': palette.background, 'fill-opacity': 0.8 },
     },
     {
       id: 'scope-line',

@@ -57,9 +57,13 @@ export function startMap(d: Dashboard, container: HTMLElement, opts: Omit<MapOpt
   });
   const lm: LiveMap = { map, heat: new HeatLayer(map, d.scope?.code) };
   map.once('load', () => {
+    // Under the weather colours the compounds step back, or the two
+    // fills mix into colours that mean nothing.
+    const compoundOpacity = map.getLayer('compound-fill') && map.getPaintProperty('compound-fill', 'fill-opacity');
     d.view.follow((v) => {
       void lm.heat.show({ window: v.window, category: v.category, shown: v.weather });
       lm.live?.setCategory(v.category);
+      if (compoundOpacity !== undefined) map.setPaintProperty('compound-fill', 'fill-opacity', v.weather ? 0.12 : compoundOpacity);
     });
     setInterval(() => void lm.heat.reload(), heatRefreshMs);
   });

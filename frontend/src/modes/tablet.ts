@@ -41,7 +41,10 @@ export async function tablet(d: Dashboard): Promise<LiveMap & { drawer: CellDraw
 
   const lm = startMap(d, mapEl, { padding: { top: 32, bottom: 32, left: 32, right: 32 }, interactive: true });
   const legendBox = weatherLegend(d.view, (fn) => lm.heat.onResults(fn));
-  mapBox.append(el('div', 'map-controls', controls(d.view, d.names), legendBox));
+  const mapControls = el('div', 'map-controls', controls(d.view, d.names), legendBox);
+  // The window and the weather legend matter only while the weather map is on.
+  d.view.follow((v) => mapControls.classList.toggle('weather-on', v.weather));
+  mapBox.append(mapControls);
 
   // Tabs: one list at a time, each a big target.
   const bodies = new Map<Tab, HTMLElement>(tabs.map((tab) => [tab, el('div', `tab-body tab-${tab}`)]));

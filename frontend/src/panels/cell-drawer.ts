@@ -93,7 +93,7 @@ export class CellDrawer {
     }
     if (abort.signal.aborted) return;
     this.title.textContent = doc.name;
-    const level = t(`layer.${doc.level === 'grid' ? 'grid_general' : doc.level === 'micro_grid' ? 'grid_micro' : doc.level}` as MessageKey);
+    const level = t(`level.${doc.level}` as MessageKey);
     const households = doc.households === null ? '' : ` · ${t('drawer.households', { n: fmt.int(doc.households) })}`;
     this.subtitle.textContent = `${level} ${doc.code}${households}`;
     const workers = el('section', 'drawer-section drawer-workers', el('h3', '', t('drawer.workers')), el('p', 'panel-note', t('panel.loading')));
