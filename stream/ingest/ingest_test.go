@@ -29,7 +29,7 @@ type fixture struct {
 	inside   [2]float64 // a point inside compound
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
 	if err != nil {
