@@ -21,6 +21,7 @@ import (
 
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
+	"github.com/gridpulse/gridpulse/open311"
 )
 
 // eventsPath is where senders post events.
@@ -57,6 +58,7 @@ type Server struct {
 	live      atomic.Pointer[Live]
 	analytics atomic.Pointer[Analytics]
 	dispatch  atomic.Pointer[Dispatch]
+	open311   atomic.Pointer[open311.API]
 	dashboard atomic.Pointer[dashboardConfig]
 
 	bound     chan struct{} // closed once Run listens
@@ -105,6 +107,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Match(getHead, "/api/v1/live/counts", s.getCounts)
 	s.routeAnalytics(e, getHead)
 	s.routeDispatch(e, getHead)
+	s.routeOpen311(e, getHead)
 	s.routeDashboard(e, getHead)
 	e.POST(eventsPath, s.postEvents, middleware.BodyLimit(strconv.FormatInt(cfg.MaxEventsBodyBytes, 10)+"B"))
 	e.GET("/ws", s.serveWS)

@@ -22,6 +22,7 @@ import (
 	"github.com/gridpulse/gridpulse/frontend"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
+	"github.com/gridpulse/gridpulse/open311"
 	"github.com/gridpulse/gridpulse/seed/simulate"
 	"github.com/gridpulse/gridpulse/server"
 	"github.com/gridpulse/gridpulse/stream/bus"
@@ -191,6 +192,11 @@ func runServe(ctx context.Context, args []string) error {
 	background("analytics writer", func(ctx context.Context) error { return history.Run(ctx, b) })
 	background("deadline scheduler", deadlines.Run)
 	srv.SetDispatch(server.Dispatch{Service: orders, Audit: dispatch.NewAudit(store.Engine())})
+	citizens, err := open311.New(open311.Config{}, open311.Deps{Orders: orders, State: state, Areas: areas.Index.Areas(), History: store.Engine()})
+	if err != nil {
+		return fail(err)
+	}
+	srv.SetOpen311(citizens)
 	srv.SetLive(server.Live{Ingest: in, State: state, Hub: h, Check: func(ctx context.Context) error {
 		return errors.Join(b.Check(ctx), store.Check(ctx))
 	}})
