@@ -150,7 +150,7 @@ func (b *board) batchSince(s *subscription, fromLog bool) (workers []*worker, go
 	// that is not has left the state meanwhile.
 	for _, id := range s.pending {
 		if rec := b.workers[id]; rec != nil {
-			s.held[rec] = struct{}{}
+			s.held[rec] = 0
 		} else {
 			gone = append(gone, id)
 		}
@@ -162,7 +162,7 @@ func (b *board) batchSince(s *subscription, fromLog bool) (workers []*worker, go
 	take := func(rec *workerRec) {
 		if rec.changed > since && s.q.Match(rec.view) {
 			workers = append(workers, rec.enc)
-			s.held[rec] = struct{}{}
+			s.held[rec] = b.tick
 		}
 	}
 	switch {
@@ -182,8 +182,10 @@ func (b *board) batchSince(s *subscription, fromLog bool) (workers []*worker, go
 			}
 		}
 	}
-	for rec := range s.held {
-		if rec.changed > since && (rec.removed || !s.q.Match(rec.view)) {
+	// The search visited every worker that can be in the selection: one
+	// held that changed and was not taken now has left it.
+	for rec, sent := range s.held {
+		if rec.changed > since && sent != b.tick {
 			gone = append(gone, rec.id)
 			delete(s.held, rec)
 		}
@@ -211,7 +213,7 @@ func (b *board) readLog(s *subscription, since uint64, workers []*worker, gone [
 			}
 			if !rec.removed && s.q.Match(rec.view) {
 				workers = append(workers, rec.enc)
-				s.held[rec] = struct{}{}
+				s.held[rec] = b.tick
 			} else if _, ok := s.held[rec]; ok {
 				gone = append(gone, rec.id)
 				delete(s.held, rec)
@@ -227,7 +229,7 @@ func (b *board) readLog(s *subscription, since uint64, workers []*worker, gone [
 // also fixes the tick the subscription's patrol batches start after.
 func (h *Hub) holdSnapshot(s *subscription, ws []*live.Worker) []*worker {
 	s.lastTick = h.tick
-	s.held = make(map[*workerRec]struct{}, len(ws))
+	s.held = make(map[*workerRec]uint64, len(ws))
 	s.pending = s.pending[:0]
 	out := make([]*worker, len(ws))
 	h.board.mu.RLock()
@@ -239,7 +241,7 @@ func (h *Hub) holdSnapshot(s *subscription, ws []*live.Worker) []*worker {
 			out[i] = &worker{view: w}
 			continue
 		}
-		s.held[rec] = struct{}{}
+		s.held[rec] = 0
 		if out[i] = rec.enc; rec.view != w {
 			out[i] = &worker{view: w}
 		}

@@ -25,7 +25,7 @@ func TestBoardLogMatchesSearchAcrossTicks(t *testing.T) {
 	}
 	newSub := func() *subscription {
 		q := live.Query{Layers: live.LayersOf(live.Patrols), BBox: &box}
-		return &subscription{q: q, held: map[*workerRec]struct{}{}}
+		return &subscription{q: q, held: map[*workerRec]uint64{}}
 	}
 	viaLog, viaSearch := newSub(), newSub()
 	for tick := uint64(1); tick <= 40; tick++ {

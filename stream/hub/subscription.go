@@ -29,7 +29,7 @@ type subscription struct {
 	// yet, resolved by the next batch. Set when it is registered or
 	// resynchronised, then only the connection's writer touches them.
 	lastTick uint64
-	held     map[*workerRec]struct{}
+	held     map[*workerRec]uint64 // → the tick of the batch that last sent it
 	pending  []string
 
 	// prev is the sequence of the last snapshot or delta written; only
