@@ -68,6 +68,8 @@ export function startMap(d: Dashboard, container: HTMLElement, opts: Omit<MapOpt
     setInterval(() => void lm.heat.reload(), heatRefreshMs);
   });
   map.once('idle', () => {
+    // The first-idle budget is measured from navigation to this mark.
+    performance.mark('gridpulse:map-idle');
     document.body.dataset.mapIdle = '1';
     lm.live = new LiveLayers(map, d.store, d.names);
     lm.live.setCategory(d.view.value.category);
@@ -102,6 +104,16 @@ export function openCellsOnClick(lm: LiveMap, drawer: CellDrawer, scope?: string
     map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''));
   }
+}
+
+/**
+ * Resolves at the map's first idle. The panels wait for it: ECharts'
+ * loading and first drawing would otherwise compete with the map's tiles
+ * for the main thread, and the map is what a screen must show first.
+ */
+export function firstIdle(map: MapLibreMap): Promise<void> {
+  if (document.body.dataset.mapIdle === '1') return Promise.resolve();
+  return new Promise((resolve) => map.once('idle', () => resolve()));
 }
 
 /** A link to the same page in the other language. */

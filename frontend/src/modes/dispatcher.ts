@@ -11,7 +11,7 @@ import { legend } from '../ui/legend';
 import { ticker } from '../ui/ticker';
 import { weatherLegend } from '../ui/weather-legend';
 import type { CellDrawer } from '../panels/cell-drawer';
-import { languageLink, modeLinks, openCellsOnClick, startMap, type Dashboard, type LiveMap } from './common';
+import { type Dashboard, firstIdle, languageLink, type LiveMap, modeLinks, openCellsOnClick, startMap } from './common';
 
 /** Builds the dispatcher's page. */
 export async function dispatcher(d: Dashboard): Promise<LiveMap & { drawer: CellDrawer }> {
@@ -36,6 +36,7 @@ export async function dispatcher(d: Dashboard): Promise<LiveMap & { drawer: Cell
   const lm = startMap(d, mapEl, { padding: { top: 24, bottom: 24, left: 24, right: 24 }, interactive: true });
   left.append(controls(d.view, d.names), weatherLegend(d.view, (fn) => lm.heat.onResults(fn)), legend());
 
+  await firstIdle(lm.map);
   const p = await import('../panels');
   p.setChartTextSize(12);
   const h = p.historyPanels(d.view, d.scope?.code, d.names);

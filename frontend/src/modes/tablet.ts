@@ -17,7 +17,7 @@ import { scopePicker } from '../ui/scope-picker';
 import { weatherLegend } from '../ui/weather-legend';
 import { selectCell } from '../map/overlays';
 import type { CellDrawer } from '../panels/cell-drawer';
-import { languageLink, openCellsOnClick, startMap, type Dashboard, type LiveMap } from './common';
+import { type Dashboard, firstIdle, languageLink, type LiveMap, openCellsOnClick, startMap } from './common';
 
 type Tab = 'hotspots' | 'orders' | 'trends';
 const tabs: Tab[] = ['hotspots', 'orders', 'trends'];
@@ -65,6 +65,7 @@ export async function tablet(d: Dashboard): Promise<LiveMap & { drawer: CellDraw
   side.append(tabList, ...bodies.values());
   select('hotspots');
 
+  await firstIdle(lm.map);
   const p = await import('../panels');
   p.setChartTextSize(14);
   const drawer = new p.CellDrawer(d.names);

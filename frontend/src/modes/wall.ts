@@ -12,7 +12,7 @@ import { header } from '../ui/header';
 import { legend } from '../ui/legend';
 import { ticker } from '../ui/ticker';
 import { weatherLegend } from '../ui/weather-legend';
-import { startMap, type Dashboard, type LiveMap } from './common';
+import { type Dashboard, firstIdle, type LiveMap, startMap } from './common';
 import { Tour } from './tour';
 
 /** The size the wall layout is drawn at. */
@@ -74,6 +74,7 @@ export async function wall(d: Dashboard): Promise<LiveMap & { tour: Tour }> {
   const tour = new Tour(lm.map, d.scope?.bounds ?? d.layers.bounds, 60, find);
   mapBox.append(tour.caption);
 
+  await firstIdle(lm.map);
   const p = await import('../panels');
   p.setChartPixelRatio(pixelRatio);
   p.setChartTextSize(15);
