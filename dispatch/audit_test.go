@@ -29,12 +29,13 @@ func TestAuditTrailFromClickHouse(t *testing.T) {
 			<-done
 		}()
 
+		sc := NewScheduler(f.svc, nil)
 		g := f.grids[0]
 		o := f.report(g, "environment.garbage", "normal")
 		f.do(o.OrderID, File, Request{Actor: "community:" + g.Parent})
 		f.do(o.OrderID, Dispatch, Request{Actor: "community:" + g.Parent, Assignee: "GW" + g.Code})
 		f.clock.Advance(73 * time.Hour)
-		NewScheduler(f.svc, nil).Check(context.Background())
+		sc.Check(context.Background())
 		f.do(o.OrderID, Start, Request{Actor: "GW" + g.Code})
 
 		audit := NewAudit(store.Engine())

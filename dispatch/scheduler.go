@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,11 +19,19 @@ const maxSleep = time.Minute
 // errSkip drops a scheduled step whose order moved on meanwhile.
 var errSkip = errors.New("dispatch: nothing to do")
 
-// Scheduler escalates orders whose deadline has passed, at their deadline:
-// an order still open and not yet reported done climbs one level
-// (community → street → district) and gets a new deadline; its
-// AutoEscalations-th escalation flags it for the efficiency office, and
-// the scheduler leaves it to people from then on.
+// Scheduler escalates orders whose deadline passes, at their deadline: an
+// order still open and not yet reported done climbs one level (community →
+// street → district) and gets a new deadline; its AutoEscalations-th
+// escalation flags it for the efficiency office, and the scheduler leaves
+// it to people from then on.
+//
+// It minds the deadlines that pass while it runs, and, on a start, those
+// that passed while the server was down: every order the live state
+// replays from the stream or restores from history is watched. An order
+// that reaches the server with its deadline already past (a sender
+// forwarding its own history, the simulator's backlog) is its sender's
+// business and is not escalated for that deadline; a later deadline of it
+// is minded again.
 type Scheduler struct {
 	svc  *Service
 	log  *slog.Logger
@@ -30,28 +39,63 @@ type Scheduler struct {
 	// next is the deadline the scheduler sleeps until, in Unix nanoseconds;
 	// 0 when it watches no order.
 	next atomic.Int64
+
+	mu      sync.Mutex
+	watched map[string]*watch // open orders, by id
 }
 
-// NewScheduler makes the scheduler of svc. It registers with the live
-// state to wake for orders due before it would, so make it before the
+// watch is what the scheduler keeps of an open order: its deadline, and
+// whether that deadline is the scheduler's to enforce.
+type watch struct {
+	deadline time.Time // zero: none
+	armed    bool
+}
+
+// NewScheduler makes the scheduler of svc. It follows the live state's
+// changes to learn of orders and their deadlines, so make it before the
 // state runs.
 func NewScheduler(svc *Service, log *slog.Logger) *Scheduler {
 	if log == nil {
 		log = slog.Default()
 	}
-	sc := &Scheduler{svc: svc, log: log, wake: make(chan struct{}, 1)}
-	svc.state.OnChange(sc.onChange)
+	sc := &Scheduler{svc: svc, log: log, wake: make(chan struct{}, 1), watched: map[string]*watch{}}
+	svc.follow(sc.onChange)
 	return sc
 }
 
-// onChange wakes the scheduler when an order comes due before the time it
-// sleeps until.
+// onChange keeps the watch list: it arms an order's deadline when the
+// order is replayed or restored, or when the deadline is still to come as
+// the order reaches the server or sets a new one; and it wakes the
+// scheduler when an armed deadline comes before the one it sleeps until.
 func (sc *Scheduler) onChange(c live.Change) {
 	o, ok := c.View.(*live.Order)
-	if !ok || c.Removed || !sc.watches(o) {
+	if !ok {
 		return
 	}
-	if next := sc.next.Load(); next == 0 || o.Deadline.UnixNano() < next {
+	if c.Seq == 0 && c.Old != nil {
+		return // made by the clock (the order became overdue): nothing new
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if c.Removed {
+		delete(sc.watched, o.OrderID)
+		return
+	}
+	var deadline time.Time
+	if o.Deadline != nil {
+		deadline = o.Deadline.Time
+	}
+	w := sc.watched[o.OrderID]
+	if w == nil || !w.deadline.Equal(deadline) {
+		replaying := !sc.svc.state.Ready()
+		armed := !deadline.IsZero() && (replaying || deadline.After(sc.svc.cfg.Clock.Now()))
+		w = &watch{deadline: deadline, armed: armed}
+		sc.watched[o.OrderID] = w
+	}
+	if !w.armed || !sc.watches(o) {
+		return
+	}
+	if next := sc.next.Load(); next == 0 || deadline.UnixNano() < next {
 		select {
 		case sc.wake <- struct{}{}:
 		default:
@@ -60,12 +104,13 @@ func (sc *Scheduler) onChange(c live.Change) {
 }
 
 // Run escalates overdue orders until ctx ends. It starts once the live
-// state has caught up with the stream, so it judges orders by their
-// latest steps, and then sleeps until the next deadline.
+// state has caught up with the stream, so it judges orders by their latest
+// steps, and then sleeps until the next deadline.
 func (sc *Scheduler) Run(ctx context.Context) error {
 	if err := sc.svc.state.WaitReady(ctx); err != nil {
 		return nil
 	}
+	sc.adoptRestored()
 	clock := sc.svc.cfg.Clock
 	for {
 		next := sc.Check(ctx)
@@ -89,28 +134,55 @@ func (sc *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
-// Check escalates every watched order whose deadline has passed on the
-// service's clock and returns the earliest deadline still to come (zero
-// when there is none).
+// adoptRestored arms the orders the live state restored from history
+// before the scheduler followed it (they carry stream sequence 0).
+func (sc *Scheduler) adoptRestored() {
+	snap := sc.svc.state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders)})
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, o := range snap.Orders {
+		if _, known := sc.watched[o.OrderID]; known || o.Seq != 0 || o.Deadline == nil {
+			continue
+		}
+		sc.watched[o.OrderID] = &watch{deadline: o.Deadline.Time, armed: true}
+	}
+}
+
+// Check escalates every armed order whose deadline has passed on the
+// service's clock and returns the earliest armed deadline still to come
+// (zero when there is none).
 func (sc *Scheduler) Check(ctx context.Context) time.Time {
 	svc := sc.svc
 	now := svc.cfg.Clock.Now()
-	snap := svc.state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders)})
+	var due []string
 	var next time.Time
-	for _, o := range snap.Orders {
-		if !sc.watches(o) {
+	sc.mu.Lock()
+	for id, w := range sc.watched {
+		if !w.armed {
 			continue
 		}
-		if o.Deadline.After(now) {
-			if next.IsZero() || o.Deadline.Before(next) {
-				next = o.Deadline.Time
+		o, ok := svc.state.Order(id)
+		if !ok || !sc.watches(o) {
+			if ok && o.Escalations >= svc.cfg.AutoEscalations {
+				w.armed = false // left to people
 			}
 			continue
 		}
+		if w.deadline.After(now) {
+			if next.IsZero() || w.deadline.Before(next) {
+				next = w.deadline
+			}
+			continue
+		}
+		due = append(due, id)
+	}
+	sc.mu.Unlock()
+
+	for _, id := range due {
 		if ctx.Err() != nil {
 			return next
 		}
-		res, err := svc.move(ctx, o.OrderID, event.Escalated, Request{Actor: SystemActor}, func(cur *live.Order) error {
+		res, err := svc.move(ctx, id, event.Escalated, Request{Actor: SystemActor}, func(cur *live.Order) error {
 			if !sc.watches(cur) || cur.Deadline.After(svc.cfg.Clock.Now()) {
 				return errSkip
 			}
@@ -119,10 +191,14 @@ func (sc *Scheduler) Check(ctx context.Context) time.Time {
 		switch {
 		case errors.Is(err, errSkip), errors.Is(err, ErrNotFound):
 		case err != nil:
-			sc.log.Warn("dispatch: escalating an overdue order", "order", o.OrderID, "err", err)
+			// Still armed: tried again at the next look.
+			sc.log.Warn("dispatch: escalating an overdue order", "order", id, "err", err)
+			if retry := now.Add(time.Second); next.IsZero() || retry.Before(next) {
+				next = retry
+			}
 		default:
 			r := svc.route(res.Order)
-			sc.log.Info("dispatch: order escalated", "order", o.OrderID, "escalations", res.Order.Escalations,
+			sc.log.Info("dispatch: order escalated", "order", id, "escalations", res.Order.Escalations,
 				"level", r.Level, "unit", r.Unit, "flagged", r.Flagged)
 			if d := res.Order.Deadline; sc.watches(res.Order) && (next.IsZero() || d.Before(next)) {
 				next = d.Time
@@ -132,8 +208,8 @@ func (sc *Scheduler) Check(ctx context.Context) time.Time {
 	return next
 }
 
-// watches reports whether the scheduler minds o's deadline: a watched state,
-// a deadline, and escalations to go.
+// watches reports whether o's state and escalations let the scheduler
+// escalate it: a watched state, a deadline, and escalations to go.
 func (sc *Scheduler) watches(o *live.Order) bool {
 	return Watched(o.State) && o.Deadline != nil && o.Escalations < sc.svc.cfg.AutoEscalations
 }

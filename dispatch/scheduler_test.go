@@ -2,11 +2,14 @@ package dispatch
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/stream/live"
 )
 
 // A missed deadline escalates community → street → district; the third
@@ -125,5 +128,86 @@ func TestSchedulerRunWakesAtTheDeadline(t *testing.T) {
 	got := f.order(o.OrderID)
 	if got.Escalations != 1 || !got.Updated.Equal(t0.Add(2*time.Hour)) {
 		t.Errorf("escalated at %v with %d escalations, want at the deadline", got.Updated, got.Escalations)
+	}
+}
+
+// An order that reaches the server with its deadline already past is its
+// sender's history, not the scheduler's to escalate; a deadline set later
+// is minded again.
+func TestSchedulerLeavesDeadlinesPastOnArrival(t *testing.T) {
+	f := newFixture(t, Config{})
+	sc := NewScheduler(f.svc, slog.New(slog.DiscardHandler))
+	g := f.grids[0]
+	p := f.inGrid(g)
+	body := fmt.Sprintf(`[{"id":"old-1","type":"order","time":%q,"location":[%v,%v],
+		"order":{"order_id":"WO-old","state":"received","channel":"hotline_12345","category":"environment.parking",
+		"priority":"normal","deadline":%q}}]`,
+		t0.Add(-80*time.Hour).Format(time.RFC3339), p[0], p[1], t0.Add(-8*time.Hour).Format(time.RFC3339))
+	if resp, err := f.in.Submit(context.Background(), []byte(body)); err != nil || resp.Accepted != 1 {
+		t.Fatalf("posting an old order: %v %+v", err, resp)
+	}
+	waitFor(t, "the old order", func() bool { _, ok := f.state.Order("WO-old"); return ok })
+	fresh := f.report(g, "environment.parking", "urgent")
+
+	f.clock.Advance(3 * time.Hour)
+	sc.Check(context.Background())
+	if got := f.order("WO-old"); got.State != event.Received || got.Escalations != 0 {
+		t.Errorf("the order that came overdue: %s, %d escalations", got.State, got.Escalations)
+	}
+	if got := f.order(fresh.OrderID); got.State != event.Escalated {
+		t.Errorf("the fresh order: %s", got.State)
+	}
+
+	// Filed, dispatched and extended: the new deadline is the scheduler's.
+	f.do("WO-old", File, Request{})
+	f.do("WO-old", Dispatch, Request{Assignee: "GW" + g.Code})
+	ext := f.do("WO-old", Extend, Request{Actor: "GW" + g.Code})
+	f.clock.Advance(ext.Order.Deadline.Sub(f.clock.Now()))
+	sc.Check(context.Background())
+	if got := f.order("WO-old"); got.State != event.Escalated || got.Escalations != 1 {
+		t.Errorf("after its extension ran out: %s, %d escalations", got.State, got.Escalations)
+	}
+}
+
+// After a restart the scheduler escalates the deadlines that passed while
+// the server was down: the orders the live state replays are its own.
+func TestSchedulerEscalatesWhatFellDueWhileDown(t *testing.T) {
+	f := newFixture(t, Config{})
+	g := f.grids[1]
+	o := f.report(g, "environment.garbage", "normal") // 72 h
+	f.do(o.OrderID, File, Request{})
+	f.clock.Advance(80 * time.Hour) // the server was down meanwhile
+
+	// A second server on the same bus: a fresh live state replaying the
+	// stream, with its scheduler following it from the start.
+	// An order whose events have left the stream comes back from history
+	// before the scheduler is made, as the serve command does it.
+	state := live.New(live.Config{Clock: f.clock.Now, SweepInterval: time.Hour})
+	restored := *o
+	restored.OrderID, restored.State, restored.Seq = "WO-restored", event.Dispatched, 0
+	restored.Assignee = "GW" + g.Code
+	restored.Deadline = &event.Time{Time: t0.Add(10 * time.Hour)}
+	state.Restore([]*live.Order{&restored}, nil)
+	svc, err := New(Config{Clock: f.clock}, Deps{Door: f.in, State: state, Areas: f.areas})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := NewScheduler(svc, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { state.Run(ctx, f.bus) })
+	wg.Go(func() { sc.Run(ctx) })
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	for _, id := range []string{o.OrderID, "WO-restored"} {
+		waitFor(t, "the escalation of "+id, func() bool {
+			got, ok := state.Order(id)
+			return ok && got.State == event.Escalated
+		})
+		if got, _ := state.Order(id); got.Escalations != 1 || !got.Updated.Equal(f.clock.Now()) {
+			t.Errorf("%s after the restart: %+v", id, got)
+		}
 	}
 }

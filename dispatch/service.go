@@ -10,6 +10,7 @@ import (
 	"hash/fnv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gridpulse/gridpulse/area"
@@ -59,6 +60,11 @@ type Service struct {
 	areas *area.Set
 	seen  *appliedWaiter
 	locks [64]sync.Mutex
+	// followers are told of every change of the live state before a step
+	// waiting for it returns (the scheduler's watch list is current when
+	// an action answers).
+	followMu  sync.Mutex
+	followers atomic.Pointer[[]func(live.Change)]
 }
 
 // New makes the service. It registers with the live state to learn when
@@ -72,8 +78,31 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		return nil, errors.New("dispatch: a door and a live state are needed")
 	}
 	s := &Service{cfg: cfg, door: deps.Door, state: deps.State, areas: deps.Areas, seen: newAppliedWaiter()}
-	deps.State.OnChange(s.seen.onChange)
+	deps.State.OnChange(s.onChange)
 	return s, nil
+}
+
+// onChange hands a change of the live state to the followers, then
+// releases the steps waiting for it.
+func (s *Service) onChange(c live.Change) {
+	if fs := s.followers.Load(); fs != nil {
+		for _, fn := range *fs {
+			fn(c)
+		}
+	}
+	s.seen.onChange(c)
+}
+
+// follow adds fn to the followers of the live state's changes.
+func (s *Service) follow(fn func(live.Change)) {
+	s.followMu.Lock()
+	defer s.followMu.Unlock()
+	var fs []func(live.Change)
+	if old := s.followers.Load(); old != nil {
+		fs = append(fs, *old...)
+	}
+	fs = append(fs, fn)
+	s.followers.Store(&fs)
 }
 
 // Config is the service's configuration with the defaults filled in.
