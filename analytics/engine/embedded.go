@@ -37,12 +37,9 @@ type embedded struct {
 	types   map[string]map[string]string // table → column → type
 }
 
-// sessionSettings make results readable by encoding/json (ISO times,
-// unquoted 64-bit integers), whichever engine wrote the SQL, and make
-// inserts synchronous and cheaper (see insertSettings).
+// sessionSettings make inserts synchronous and cheaper (see
+// insertSettings).
 var sessionSettings = []string{
-	"SET date_time_output_format = 'iso'",
-	"SET output_format_json_quote_64bit_integers = 0",
 	"SET async_insert = 0",
 	"SET optimize_on_insert = " + insertSettings["optimize_on_insert"],
 }
@@ -174,7 +171,7 @@ func (e *embedded) Select(ctx context.Context, dest any, query string, args ...a
 		return err
 	}
 	defer func() { e.sessions <- s }()
-	res, err := s.Query(q, "JSONEachRow")
+	res, err := s.Query(q, "Native")
 	if err != nil {
 		return fmt.Errorf("engine: %s: %w", clip(q), err)
 	}
@@ -182,7 +179,7 @@ func (e *embedded) Select(ctx context.Context, dest any, query string, args ...a
 		return nil
 	}
 	defer res.Free()
-	return scanJSONEachRow(res.Buf(), dest)
+	return scanNative(res.Buf(), dest)
 }
 
 // Insert writes the block in RowBinary to a file in the data directory

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,44 @@ func TestErrorsAreReturned(t *testing.T) {
 		}
 		if err := eng.Select(ctx, &rows, "SELECT 1 AS n"); err != nil || len(rows) != 1 || rows[0].N != 1 {
 			t.Fatalf("after an error: %v %v", rows, err)
+		}
+	})
+}
+
+// The result types the queries read (arrays, LowCardinality, Nullable
+// numbers, 32-bit integers) scan into their Go types on both engines, and
+// a column whose type does not fit its field is an error, not a guess.
+func TestSelectTypes(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		ctx := context.Background()
+		eng := analyticstest.Open(t, cfg).Engine()
+		var got []struct {
+			Codes  []string `ch:"codes"`
+			Counts []uint64 `ch:"counts"`
+			Name   string   `ch:"name"`
+			Median *float64 `ch:"median"`
+			None   *float64 `ch:"none"`
+			V      uint32   `ch:"v"`
+		}
+		err := eng.Select(ctx, &got, "SELECT ['510116001', '510116002'] AS codes, [toUInt64(3), 0] AS counts, "+
+			"toLowCardinality('东升') AS name, toNullable(1.5) AS median, CAST(NULL AS Nullable(Float64)) AS none, toUInt32(7) AS v "+
+			"FROM numbers(2)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("%d rows, want 2", len(got))
+		}
+		g := got[1]
+		if strings.Join(g.Codes, ",") != "510116001,510116002" || len(g.Counts) != 2 || g.Counts[0] != 3 || g.Name != "东升" ||
+			g.Median == nil || *g.Median != 1.5 || g.None != nil || g.V != 7 {
+			t.Errorf("got %+v", g)
+		}
+		var wrong []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := eng.Select(ctx, &wrong, "SELECT toInt64(1) - 2 AS n"); err == nil {
+			t.Errorf("an Int64 column scanned into a uint64 field: %+v", wrong)
 		}
 	})
 }

@@ -2,49 +2,65 @@ package engine
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sync"
+	"time"
+
+	chproto "github.com/ClickHouse/ch-go/proto"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
 )
 
-// scanJSONEachRow appends the rows of a JSONEachRow result to dest, a
-// pointer to a slice of structs with `ch` tags: how the embedded engine
-// answers Select. The session prints times in ISO 8601 and 64-bit integers
-// unquoted, so encoding/json reads every column type the tags may name.
-func scanJSONEachRow(data []byte, dest any) error {
+// scanNative appends the rows of a result in ClickHouse's Native format
+// to dest, a pointer to a slice of structs with `ch` tags: how the
+// embedded engine answers Select. The blocks are decoded, and each value
+// scanned into its field, by clickhouse-go's own column types, so a row
+// converts exactly as it does from a server, and no value passes through
+// text.
+func scanNative(data []byte, dest any) error {
 	slice, elem, err := destSlice(dest)
 	if err != nil {
 		return err
 	}
 	fields := tagFields(elem)
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
+	r := chproto.NewReader(bytes.NewReader(data))
+	for {
+		block := proto.NewBlock()
+		// Columns without a time zone of their own are read as UTC, as
+		// everything here is written.
+		block.ServerContext.Timezone = time.UTC
+		if err := block.Decode(r, 0); err != nil {
+			// The data ends where a block would begin; an end inside a
+			// block, once its columns are known, is a broken result.
+			if errors.Is(err, io.EOF) && block.Columns == nil {
+				return nil
+			}
+			return fmt.Errorf("engine: reading a result block: %w", err)
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		var cols map[string]json.RawMessage
-		if err := json.Unmarshal(line, &cols); err != nil {
-			return fmt.Errorf("engine: reading a result row: %w", err)
-		}
-		row := reflect.New(elem).Elem()
-		for name, raw := range cols {
-			idx, ok := fields[name]
+		idx := make([]int, len(block.Columns))
+		for i, c := range block.Columns {
+			f, ok := fields[c.Name()]
 			if !ok {
-				return fmt.Errorf("engine: column %q has no field tagged ch:%q in %s", name, name, elem)
+				return fmt.Errorf("engine: column %q has no field tagged ch:%q in %s", c.Name(), c.Name(), elem)
 			}
-			if err := json.Unmarshal(raw, row.Field(idx).Addr().Interface()); err != nil {
-				return fmt.Errorf("engine: column %q into %s: %w", name, row.Field(idx).Type(), err)
+			idx[i] = f
+		}
+		base := slice.Len()
+		n := block.Rows()
+		slice.Grow(n)
+		slice.SetLen(base + n)
+		for row := range n {
+			v := slice.Index(base + row)
+			for i, c := range block.Columns {
+				if err := c.ScanRow(v.Field(idx[i]).Addr().Interface(), row); err != nil {
+					slice.SetLen(base)
+					return fmt.Errorf("engine: column %q into %s: %w", c.Name(), v.Field(idx[i]).Type(), err)
+				}
 			}
 		}
-		slice.Set(reflect.Append(slice, row))
 	}
-	return nil
 }
 
 // destSlice checks that dest is a pointer to a slice of structs.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/event"
 )
 
 // Heatmap metrics: what a cell's Value holds and the cells are sorted by.
@@ -70,25 +71,19 @@ type Cell struct {
 	Per1000    *float64 `json:"per_1000_households"`
 	Weather    string   `json:"weather,omitempty"`
 	WeatherEN  string   `json:"weather_en,omitempty"`
-
-	rank float64 // Value, or -Inf where the metric is unknown: sorts last
 }
 
-// heatmapCounts is the heatmap's counts as one row of parallel arrays,
-// one entry per cell: ten thousand cells come back as one row, which the
-// embedded engine's result decodes many times faster than as rows.
-type heatmapCounts struct {
-	Codes    []string `ch:"codes"`
-	Count    []uint64 `ch:"counts"`
-	Previous []uint64 `ch:"previous"`
-}
-
-type heatmapRow struct {
-	count, previous uint64
+// heatmapCount is one cell's new orders in the window and the one before.
+type heatmapCount struct {
+	Code     string `ch:"code"`
+	Count    uint64 `ch:"count"`
+	Previous uint64 `ch:"previous"`
 }
 
 // Heatmap counts new orders (received) per cell in the window and in the
-// window before it, from orders_hourly.
+// window before it, from orders_opened: both windows are cut into pieces
+// read at the coarsest grain that fits (see pieces), and neither window's
+// pieces straddle the boundary between them.
 func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, error) {
 	level, err := parseLevel(r.Level)
 	if err != nil {
@@ -114,85 +109,161 @@ func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, erro
 	if err := s.scope(&f, r.Area); err != nil {
 		return nil, err
 	}
-	if err := category(&f, r.Category); err != nil {
+	measure, measureArgs, err := openedOf(&f, r.Category)
+	if err != nil {
 		return nil, err
 	}
 	prev := span.Previous()
 	col := levels[level].column
-	f.add("hour >= ? AND hour < ?", prev.From, span.To)
+	where, whereArgs := piecesWhere(append(pieces(prev.From, prev.To), pieces(span.From, span.To)...))
+	f.add(where, whereArgs...)
 	f.add(col + " != ''")
-	var rows []heatmapCounts
-	q := "SELECT groupArray(code) AS codes, groupArray(count) AS counts, groupArray(previous) AS previous FROM (" +
-		"SELECT " + col + " AS code, sumIf(opened, hour >= ?) AS count, sumIf(opened, hour < ?) AS previous" +
-		" FROM orders_opened_hourly" + f.where() + " GROUP BY code)"
-	if err := s.eng.Select(ctx, &rows, q, append([]any{span.From, span.From}, f.args...)...); err != nil {
+	var rows []heatmapCount
+	q := "SELECT " + col + " AS code, sumIf(" + measure + ", bucket >= ?) AS count, sumIf(" + measure + ", bucket < ?) AS previous" +
+		" FROM orders_opened" + f.where() + " GROUP BY code"
+	args := slices.Concat(measureArgs, []any{bucketOf(span.From)}, measureArgs, []any{bucketOf(span.From)}, f.args)
+	if err := s.eng.Select(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("heatmap: %w", err)
 	}
-	byCode := make(map[string]heatmapRow)
-	for _, r := range rows {
-		if len(r.Count) != len(r.Codes) || len(r.Previous) != len(r.Codes) {
-			return nil, fmt.Errorf("heatmap: %d codes, %d counts and %d previous counts", len(r.Codes), len(r.Count), len(r.Previous))
-		}
-		for i, code := range r.Codes {
-			byCode[code] = heatmapRow{r.Count[i], r.Previous[i]}
-		}
-	}
-	layer := s.areas.Layer(levels[level].layer)
-	cells := make([]Cell, 0, len(layer)+len(byCode))
-	for _, a := range layer {
-		if inScope(a, r.Area) {
-			cells = append(cells, heatCell(a, a.Code, byCode[a.Code], span, metric))
-			delete(byCode, a.Code)
-		}
-	}
-	// Cells the history knows and the areas do not (areas re-imported
-	// since) still count.
-	for code, row := range byCode {
-		cells = append(cells, heatCell(nil, code, row, span, metric))
-	}
-	slices.SortFunc(cells, func(a, b Cell) int {
-		if c := cmp.Compare(b.rank, a.rank); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Code, b.Code)
-	})
-	h := &Heatmap{Level: level, Window: span, Metric: metric, Category: r.Category, Area: r.Area,
-		Total: len(cells), Cells: cells, Thresholds: Thresholds}
-	if len(cells) > limit {
-		h.Cells, h.Truncated = cells[:limit], true
-	}
-	return h, nil
+	return s.heatmapCells(level, span, metric, r, limit, rows), nil
 }
 
-// heatCell builds one heatmap cell; a is its area, nil when the areas do
-// not know the code.
-func heatCell(a *area.Area, code string, row heatmapRow, span Span, metric string) Cell {
-	c := Cell{Code: code, Count: row.count, Previous: row.previous, Change: int64(row.count) - int64(row.previous)}
-	if a != nil {
-		c.Name = a.Name
-		c.Households = households(a)
+// openedOf is the expression counting new orders of a category in a row
+// of orders_opened, with its arguments, and restricts f to the rows
+// holding any; a class ("property") counts its items, "" counts all.
+func openedOf(f *filter, code string) (string, []any, error) {
+	switch {
+	case code == "":
+		return "opened", nil, nil
+	case event.Categories.Has(code):
+		f.add("mapContains(categories, ?)", code)
+		return "categories[?]", []any{code}, nil
+	case event.Classes.Has(code):
+		f.add("arrayExists(k -> startsWith(k, ?), mapKeys(categories))", code+".")
+		return "arraySum(mapValues(mapFilter((k, v) -> startsWith(k, ?), categories)))", []any{code + "."}, nil
 	}
-	if c.Households > 0 {
-		rate := float64(row.count) * 1000 / float64(c.Households)
-		c.Per1000 = &rate
-		w := weatherOf(weekly(rate, span.Duration()))
-		c.Weather, c.WeatherEN = w.Weather, w.WeatherEN
-	}
-	switch metric {
-	case MetricCount:
-		c.Value = float64(c.Count)
-	case MetricChange:
-		c.Value = float64(c.Change)
-	case MetricPer1000:
-		if c.Per1000 != nil {
-			c.Value = *c.Per1000
+	return "", nil, fieldErr("category", "category %q is neither a category class nor a category code", code)
+}
+
+// heatmapCells merges the counts with the level's cells in scope (zeros
+// included), sorts them by value, highest first, then by code, and makes
+// the first limit of them.
+func (s *Service) heatmapCells(level Level, span Span, metric string, r HeatmapRequest, limit int, rows []heatmapCount) *Heatmap {
+	t := s.cells.get(s.areas, level)
+	lo, hi := t.scope(r.Area)
+	n := hi - lo
+	counts := make([]heatmapCount, n, n+8)
+	// Cells the history knows and the areas do not (areas re-imported
+	// since) still count; they follow the known ones, in code order.
+	var unknown []heatmapCount
+	for _, row := range rows {
+		if p, ok := t.pos[row.Code]; ok && int(p) >= lo && int(p) < hi {
+			counts[int(p)-lo] = row
+		} else {
+			unknown = append(unknown, row)
 		}
 	}
-	c.rank = c.Value
-	if metric == MetricPer1000 && c.Per1000 == nil {
-		c.rank = math.Inf(-1)
+	slices.SortFunc(unknown, func(a, b heatmapCount) int { return strings.Compare(a.Code, b.Code) })
+	counts = append(counts, unknown...)
+	// Sort keys: the rank made an unsigned integer that orders like it,
+	// highest first, beside the position, which is in code order among
+	// known cells and among unknown ones.
+	keys := make([]sortKey, len(counts))
+	for i, c := range counts {
+		households := 0
+		if i < n {
+			households = t.households[lo+i]
+		}
+		keys[i] = sortKey{descending(rankOf(metric, c.Count, c.Previous, households)), int32(i)}
 	}
-	return c
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
+		}
+		if (int(a.pos) < n) == (int(b.pos) < n) {
+			return cmp.Compare(a.pos, b.pos)
+		}
+		// Only a tie between a known and an unknown cell needs the codes.
+		return strings.Compare(t.codeAt(lo, n, counts, a.pos), t.codeAt(lo, n, counts, b.pos))
+	})
+	h := &Heatmap{Level: level, Window: span, Metric: metric, Category: r.Category, Area: r.Area,
+		Total: len(counts), Thresholds: Thresholds}
+	if len(keys) > limit {
+		keys, h.Truncated = keys[:limit], true
+	}
+	h.Cells = make([]Cell, len(keys))
+	rates := make([]float64, len(keys)) // the cells' Per1000 point here
+	perWeek := weekly(1, span.Duration())
+	for k, key := range keys {
+		i := int(key.pos)
+		c := &h.Cells[k]
+		row := counts[i]
+		c.Code, c.Count, c.Previous, c.Change = row.Code, row.Count, row.Previous, int64(row.Count)-int64(row.Previous)
+		if i < n {
+			c.Code, c.Name, c.Households = t.codes[lo+i], t.areas[lo+i].Name, t.households[lo+i]
+		}
+		if c.Households > 0 {
+			rates[k] = float64(c.Count) * 1000 / float64(c.Households)
+			c.Per1000 = &rates[k]
+			w := weatherOf(rates[k] * perWeek)
+			c.Weather, c.WeatherEN = w.Weather, w.WeatherEN
+		}
+		switch metric {
+		case MetricCount:
+			c.Value = float64(c.Count)
+		case MetricChange:
+			c.Value = float64(c.Change)
+		case MetricPer1000:
+			if c.Per1000 != nil {
+				c.Value = *c.Per1000
+			}
+		}
+	}
+	return h
+}
+
+// sortKey orders a heatmap's cells: by rank (see descending), then by
+// position.
+type sortKey struct {
+	rank uint64
+	pos  int32
+}
+
+// descending maps a rank to an unsigned integer that sorts in the
+// opposite order: the highest rank first, -Inf last.
+func descending(r float64) uint64 {
+	b := math.Float64bits(r)
+	if b>>63 == 0 {
+		b |= 1 << 63 // non-negative: above every negative
+	} else {
+		b = ^b // negative: the more negative, the lower
+	}
+	return ^b
+}
+
+// codeAt is the code of position i of a heatmap's counts: a known cell's
+// from the table (its count row may be empty), an unknown one's from its
+// row.
+func (t *cellTable) codeAt(lo, n int, counts []heatmapCount, i int32) string {
+	if int(i) < n {
+		return t.codes[lo+int(i)]
+	}
+	return counts[i].Code
+}
+
+// rankOf is what a cell sorts by: its value under the metric, or -Inf
+// where the metric is unknown (no households), which sorts last.
+func rankOf(metric string, count, previous uint64, households int) float64 {
+	switch metric {
+	case MetricChange:
+		return float64(int64(count) - int64(previous))
+	case MetricPer1000:
+		if households <= 0 {
+			return math.Inf(-1)
+		}
+		return float64(count) * 1000 / float64(households)
+	}
+	return float64(count)
 }
 
 // households reads an area's households property, a number in GeoJSON.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,6 +175,86 @@ func TestHeatmapDistrictScope(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("area %q: cells %v, want %v", tt.area, got, tt.want)
 			}
+		}
+	})
+}
+
+// The heatmap's counts are those of the raw events, for windows whose ends
+// fall anywhere (so every grain of orders_opened is read), for a category
+// class and item, at micro-grid and community level.
+func TestHeatmapMatchesRawEvents(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		store := analyticstest.Open(t, cfg)
+		eng := store.Engine()
+		start := time.Date(2024, 2, 3, 5, 0, 0, 0, time.UTC)
+		// 6,000 events over two years and 200 micro grids, four in five
+		// of them new orders.
+		err := eng.Exec(context.Background(), `INSERT INTO events
+			(id, type, time, received, stream, seq, street, community, grid, micro_grid, order_id, state, category)
+			WITH concat('510116', leftPad(toString(cityHash64(number, 1) % 3 + 1), 3, '0'), leftPad(toString(cityHash64(number, 2) % 4 + 1), 3, '0'),
+				'001', leftPad(toString(cityHash64(number, 3) % 17 + 1), 3, '0')) AS m
+			SELECT concat('ev-', toString(number)), 'order', ? + toIntervalSecond(cityHash64(number) % (2 * 366 * 86400)) AS t, t,
+				'events', number + 1, substring(m, 1, 9), substring(m, 1, 12), substring(m, 1, 15), m, concat('WO-', toString(number)),
+				if(number % 5 = 0, 'closed', 'received'), arrayElement(?, cityHash64(number, 4) % 4 + 1)
+			FROM numbers(6000)`,
+			start, []string{"property.fee", "property.parking", "environment.noise", "facility.elevator"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(eng, benchAreas(), nil)
+		s.now = func() time.Time { return time.Date(2025, 11, 17, 9, 41, 0, 0, time.UTC) }
+		for _, tt := range []struct {
+			level, category string
+			window          WindowSpec
+		}{
+			{"micro_grid", "", WindowSpec{Window: "365d"}},
+			{"micro_grid", "property", WindowSpec{Window: "90d"}},
+			{"community", "environment.noise", WindowSpec{Window: "30d"}},
+			{"micro_grid", "", WindowSpec{Window: "24h"}},
+			{"community", "", WindowSpec{From: "2024-12-31T17:00:00Z", To: "2025-04-02T03:00:00Z"}},
+		} {
+			t.Run(tt.level+" "+tt.category+" "+tt.window.Window+tt.window.From, func(t *testing.T) {
+				h, err := s.Heatmap(context.Background(), HeatmapRequest{Level: tt.level, Category: tt.category, WindowSpec: tt.window})
+				if err != nil {
+					t.Fatal(err)
+				}
+				span, err := tt.window.resolve(s.now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				cat, catArgs := "1", []any{}
+				switch {
+				case strings.Contains(tt.category, "."):
+					cat, catArgs = "category = ?", []any{tt.category}
+				case tt.category != "":
+					cat, catArgs = "startsWith(category, ?)", []any{tt.category + "."}
+				}
+				var raw []heatmapCount
+				if err := eng.Select(context.Background(), &raw, "SELECT "+tt.level+" AS code, countIf(time >= ?) AS count, countIf(time < ?) AS previous "+
+					"FROM events WHERE state = 'received' AND time >= ? AND time < ? AND "+cat+" GROUP BY code",
+					append([]any{span.From, span.From, span.Previous().From, span.To}, catArgs...)...); err != nil {
+					t.Fatal(err)
+				}
+				want := make(map[string]heatmapCount)
+				var orders uint64
+				for _, r := range raw {
+					want[r.Code] = r
+					orders += r.Count + r.Previous
+				}
+				if orders == 0 {
+					t.Fatal("no orders in the windows: the test tests nothing")
+				}
+				for _, c := range h.Cells {
+					w := want[c.Code]
+					if c.Count != w.Count || c.Previous != w.Previous {
+						t.Errorf("%s: %d and %d before, raw events %d and %d", c.Code, c.Count, c.Previous, w.Count, w.Previous)
+					}
+					delete(want, c.Code)
+				}
+				for code, w := range want {
+					t.Errorf("%s: missing, raw events %d and %d before", code, w.Count, w.Previous)
+				}
+			})
 		}
 	})
 }

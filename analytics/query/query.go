@@ -21,6 +21,7 @@ type Service struct {
 	areas      *area.Set
 	facilities []*area.Facility
 	now        func() time.Time
+	cells      cellTables
 }
 
 // New is a Service on eng (analytics.Store.Engine()) that names cells and

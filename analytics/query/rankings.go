@@ -135,13 +135,15 @@ func (s *Service) Rankings(ctx context.Context, r RankingsRequest) (*Rankings, e
 		return nil, fmt.Errorf("rankings: %w", err)
 	}
 	// Repeats: each opening whose compound and category had one in the
-	// 30 days before; the history reaches back 30 days before the window.
-	history := f.with("hour >= ? AND hour < ?", span.From.Add(-RepeatWindow), span.To)
+	// 30 days before; the history reaches back 30 days before the window,
+	// in the hourly buckets of new orders, a row per category of each.
+	history := f.with("grain = 'hour' AND bucket >= ? AND bucket < ?", span.From.Add(-RepeatWindow), span.To)
 	var repeats []repeatRow
-	if err := s.eng.Select(ctx, &repeats, "SELECT code, sum(n - 1 + if(prev > toDateTime(0, 'UTC') AND hour - prev <= ?, 1, 0)) AS repeats FROM ("+
+	if err := s.eng.Select(ctx, &repeats, "SELECT code, toUInt64(sum(n - 1 + if(prev > toDateTime(0, 'UTC') AND hour - prev <= ?, 1, 0))) AS repeats FROM ("+
 		"SELECT code, hour, n, lagInFrame(hour, 1, toDateTime(0, 'UTC')) OVER (PARTITION BY code, category ORDER BY hour "+
 		"ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev FROM ("+
-		"SELECT compound AS code, category, hour, sum(opened) AS n FROM orders_opened_hourly"+history.where()+
+		"SELECT compound AS code, category, bucket AS hour, sum(opened_in) AS n FROM orders_opened "+
+		"ARRAY JOIN mapKeys(categories) AS category, mapValues(categories) AS opened_in"+history.where()+
 		" GROUP BY code, category, hour HAVING n > 0)) WHERE hour >= ? GROUP BY code",
 		append(append([]any{uint64(RepeatWindow / time.Second)}, history.args...), span.From)...); err != nil {
 		return nil, fmt.Errorf("repeat complaints: %w", err)

@@ -133,6 +133,11 @@ func Migrate(ctx context.Context, eng engine.Engine) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return migrate(ctx, eng, all)
+}
+
+// migrate applies what eng lacks of the migrations all, in order.
+func migrate(ctx context.Context, eng engine.Engine, all []Migration) (int, error) {
 	if err := eng.Exec(ctx, migrationsTable); err != nil {
 		return 0, fmt.Errorf("schema: %w", err)
 	}

@@ -3,6 +3,7 @@ package schema
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -27,18 +28,29 @@ func TestSplit(t *testing.T) {
 }
 
 // The embedded migrations are numbered 1, 2, 3 … and every statement can
-// run again, which is what makes a migration cut short safe to repeat.
+// run again, which is what makes a migration cut short safe to repeat:
+// creating and dropping only if (not) there, and refilling a table only as
+// a TRUNCATE followed at once by the INSERT that fills it from scratch.
 func TestMigrationsAreNumberedAndRepeatable(t *testing.T) {
 	all, err := Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	idempotent := regexp.MustCompile(`^CREATE (TABLE|MATERIALIZED VIEW|VIEW|DICTIONARY) IF NOT EXISTS `)
+	idempotent := regexp.MustCompile(`^(CREATE (TABLE|MATERIALIZED VIEW|VIEW|DICTIONARY) IF NOT EXISTS|DROP (TABLE|VIEW) IF EXISTS) `)
+	truncate := regexp.MustCompile(`^TRUNCATE TABLE IF EXISTS (\w+)$`)
 	for i, m := range all {
 		if m.Version != i+1 {
 			t.Errorf("migration %d is numbered %d", i+1, m.Version)
 		}
-		for j, stmt := range m.Statements {
+		for j := 0; j < len(m.Statements); j++ {
+			stmt := m.Statements[j]
+			if tr := truncate.FindStringSubmatch(stmt); tr != nil {
+				if j+1 == len(m.Statements) || !strings.HasPrefix(m.Statements[j+1], "INSERT INTO "+tr[1]+"\n") {
+					t.Errorf("migration %04d_%s statement %d empties %s without refilling it next", m.Version, m.Name, j+1, tr[1])
+				}
+				j++
+				continue
+			}
 			if !idempotent.MatchString(stmt) {
 				t.Errorf("migration %04d_%s statement %d cannot run twice: %.60s…", m.Version, m.Name, j+1, stmt)
 			}
