@@ -281,3 +281,38 @@ test('English: labels, numbers and dates in English', async () => {
   await noProblems(problems, page);
   await page.close();
 });
+
+test('a burst of 1,000 new orders is drawn in full, and the counters follow', async () => {
+  const { page, problems } = await open('/?mode=dispatcher', { width: 1920, height: 1080 });
+  const compounds = features('compound').map((f) => {
+    const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+    const [x, y] = ring.slice(0, -1).reduce(([a, b], [lon, lat]) => [a + lon, b + lat], [0, 0]);
+    return [x / (ring.length - 1), y / (ring.length - 1)];
+  });
+  const ids = Array.from({ length: 1000 }, (_, i) => `WO-${runId}-burst-${i}`);
+  await post(
+    ids.map((id, i) =>
+      event('order', compounds[i % compounds.length], {
+        order_id: id, state: 'received', channel: 'qr_code', category: 'environment.garbage', priority: 'normal',
+        title: `测试：批量 ${i}`, deadline: new Date(Date.now() + 48 * 3600_000).toISOString(),
+      }),
+    ),
+  );
+  await page.waitForFunction((want) => want.every((id) => window.__gridpulse.live.store.orders.has(id)), ids, waitLimit);
+  await page.waitForFunction(
+    (want) => {
+      const drawn = new Set(window.__gridpulse.map.queryRenderedFeatures({ layers: ['live-orders'] }).map((f) => f.id));
+      return want.every((id) => drawn.has(id));
+    },
+    ids,
+    waitLimit,
+  );
+  const openOrders = (await getJSON('/api/v1/live/counts')).open_orders;
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-counter="open_orders"] .counter-value')?.textContent === n.toLocaleString('zh-CN'),
+    openOrders,
+    waitLimit,
+  );
+  await noProblems(problems, page);
+  await page.close();
+});

@@ -88,6 +88,7 @@ export async function tablet(d: Dashboard): Promise<LiveMap & { drawer: CellDraw
   lm.heat.onResults(refresh);
   d.store.listen({ changed: (c) => c.reset && refresh() });
   setInterval(refresh, 10_000);
+  refresh();
   bodies.get('hotspots')?.append(spots.panel.root);
 
   bodies.get('orders')?.append(

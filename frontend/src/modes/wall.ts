@@ -91,6 +91,7 @@ export async function wall(d: Dashboard): Promise<LiveMap & { tour: Tour }> {
   lm.heat.onResults(refresh);
   d.store.listen({ changed: (c) => c.reset && refresh() });
   setInterval(refresh, 10_000);
+  refresh();
   lm.map.once('idle', () => tour.start());
   return { ...lm, tour };
 }

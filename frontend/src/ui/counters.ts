@@ -63,5 +63,6 @@ export function counters(store: LiveStore): HTMLElement {
       if (!raf) raf = requestAnimationFrame(draw);
     },
   });
+  draw();
   return el('div', 'live-counters', ...cells);
 }

@@ -52,5 +52,7 @@ export function orderList(store: LiveStore, names: Names, onPick: (o: OrderView)
   };
   store.listen({ changed: (c) => c.layer === 'orders' && schedule() });
   names.onLoad(schedule);
+  // The store may hold its snapshot already.
+  schedule();
   return root;
 }

@@ -81,6 +81,11 @@ export function ticker(store: LiveStore, names: Names, size = 5): HTMLElement {
     },
   });
   names.onLoad(draw);
+  // Made after the snapshot arrived: start from it all the same.
+  if (store.last !== undefined) {
+    entries = latest(store, size).map((a) => ({ a, arrived: new Date() }));
+    draw();
+  }
   return root;
 }
 
