@@ -17,8 +17,11 @@ import (
 // view by place and area stamped with the tick it last changed in. Each
 // connection's writer then asks the board, per subscription, for the
 // workers in its box or area that changed since the tick it last sent,
-// and for the ones it holds that have left; its work is proportional to
-// what it sends.
+// and for the ones it holds that have left; a tablet's writer searches its
+// box, a wall screen's (which holds nearly every worker) reads the tick's
+// log of changes, so either's work is about what it sends. The writers
+// are woken in groups spread over the first half of the tick rather than
+// all at once.
 
 // board is the hub's copy of the workers, updated once per tick.
 type board struct {
