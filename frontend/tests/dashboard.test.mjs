@@ -70,6 +70,12 @@ function layoutFaults(page) {
       .filter((e) => e.offsetParent !== null && !e.closest('.drawer'))
       .map((e) => ({ name: e.className, r: e.getBoundingClientRect() }));
     const faults = [];
+    // The wall neither scrolls nor hides: a panel must hold all it has.
+    if (document.body.dataset.mode === 'wall') {
+      for (const p of document.querySelectorAll('.panel')) {
+        if (p.scrollHeight > p.clientHeight + 2) faults.push(`${p.className} clips its content`);
+      }
+    }
     for (const [i, a] of boxes.entries()) {
       if (a.r.left < -1 || a.r.top < -1 || a.r.right > innerWidth + 1 || a.r.bottom > innerHeight + 1) {
         // The dispatcher's and tablet's columns scroll; only the wall must fit.

@@ -6,6 +6,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { fetchArea } from '../api';
 import type { HotSpot } from '../hotspots';
 import { currentLang, t } from '../i18n/i18n';
+import { selectCell } from '../map/overlays';
 import { el } from '../ui/dom';
 
 /** How long the tour stays on the whole district and on each hot spot, in ms. */
@@ -58,6 +59,8 @@ export class Tour {
     }
     const spot = this.spots[this.index];
     this.showCaption();
+    // The stop is outlined, so a glance finds it among its neighbours.
+    selectCell(this.map, spot?.code);
     if (spot) {
       try {
         const area = await fetchArea(spot.code);
