@@ -206,7 +206,7 @@ func runServe(ctx context.Context, args []string) error {
 		if err != nil {
 			return fail(err)
 		}
-		simCfg := simulate.Config{BaseURL: "http://" + addr, Speed: o.simSpeed, Warmup: o.simWarmup}
+		simCfg := simulate.Config{BaseURL: "http://" + addr, Speed: o.simSpeed, Warmup: o.simWarmup, Actions: true}
 		// A warm-up fills an empty stream with a backlog; a stream that
 		// already has one (a restart) would only get a second backlog.
 		if seq, err := b.LastSeq(ctx, bus.EventsStream); err == nil && seq > 0 {

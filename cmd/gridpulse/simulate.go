@@ -26,6 +26,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	flags.IntVar(&cfg.Workers, "workers", 0, "people on patrol, in shifts (default 4 per general grid)")
 	flags.Float64Var(&cfg.AppealsPerDay, "appeals", 0, "work orders a day from every channel (default 740 per district)")
 	start := flags.String("start", "", "simulated start: an RFC 3339 time, or a duration before now such as -72h (default now, or -24h when sped up)")
+	flags.BoolVar(&cfg.Actions, "actions", true, "take the order steps that happen now through the server's dispatch actions (POST /api/v1/orders/{id}/{action}), leaving escalations to its scheduler; false posts every step as an event")
 	flags.DurationVar(&cfg.Warmup, "warmup", 0, "send this much history of work orders and alarms before the start, as fast as the server takes it")
 	flags.DurationVar(&cfg.PatrolMin, "patrol-min", simulate.DefaultPatrolMin, "shortest simulated time between a worker's reports")
 	flags.DurationVar(&cfg.PatrolMax, "patrol-max", simulate.DefaultPatrolMax, "longest simulated time between a worker's reports")

@@ -166,8 +166,9 @@ func newCategoryPickers() categoryPickers {
 	return c
 }
 
-// Priorities and their deadlines: how long an order may take from receipt
-// to reported done before it is escalated.
+// Priorities and how long orders take. An order's deadline comes from the
+// server's deadline table (dispatch.DefaultDeadlines), by category and
+// priority.
 var (
 	priorities = []event.Priority{"low", "normal", "high", "urgent"}
 	// ordinaryPriority and seriousPriority weigh priorities in the order
@@ -175,21 +176,23 @@ var (
 	ordinaryPriority = newWeights([]float64{0.15, 0.72, 0.11, 0.02})
 	seriousPriority  = newWeights([]float64{0, 0.35, 0.5, 0.15})
 
-	deadlines = map[event.Priority]time.Duration{
-		"urgent": 2 * time.Hour,
-		"high":   24 * time.Hour,
-		"normal": 72 * time.Hour,
-		"low":    7 * 24 * time.Hour,
-	}
-	// handling is the median time from receipt to reported done; spread is
-	// lognormal with handlingSigma, so some orders miss their deadline.
-	handling = map[event.Priority]time.Duration{
-		"urgent": 50 * time.Minute,
-		"high":   7 * time.Hour,
-		"normal": 22 * time.Hour,
-		"low":    60 * time.Hour,
+	// handlingShare is the median time from receipt to reported done as a
+	// share of the order's period; spread is lognormal with handlingSigma,
+	// so some orders miss their deadline. Urgent orders use more of their
+	// short period, high and normal ones less than a third.
+	handlingShare = map[event.Priority]float64{
+		"urgent": 0.42,
+		"high":   0.29,
+		"normal": 0.31,
+		"low":    0.36,
 	}
 )
+
+// handlingTime is the median handling time of an order of priority p with
+// the given period.
+func handlingTime(period time.Duration, p event.Priority) time.Duration {
+	return time.Duration(handlingShare[p] * float64(period))
+}
 
 const handlingSigma = 0.75
 

@@ -53,6 +53,17 @@ type Config struct {
 	// several simulators in parallel. Default: all of them.
 	Only Parts
 
+	// Actions takes the steps of work orders that happen now (at most
+	// ActionLag ago) through the server's dispatch actions, POST
+	// /api/v1/orders/{id}/{action}, as the district's people would, and
+	// leaves escalations to the server's scheduler; new orders, and every
+	// step of the past (a warmup, a sped-up run catching up), are posted
+	// as events. Default false: every step is posted as an event.
+	Actions bool
+	// ActionLag is how far behind the real clock a step may be and still
+	// be taken as an action. Default 1 minute.
+	ActionLag time.Duration
+
 	// AppealsPerDay is how many work orders the district gets a day, from
 	// every channel including sensors. Default 740 per district in the
 	// areas (Shuangliu's figure).
@@ -93,6 +104,7 @@ const (
 	DefaultRetryBase      = 250 * time.Millisecond
 	DefaultRetryMax       = 10 * time.Second
 	DefaultLogEvery       = time.Minute
+	DefaultActionLag      = time.Minute
 	defaultTimeout        = 30 * time.Second
 	maxSpeed              = 100_000
 	// ingestMaxBatch is the most events ingest takes in one request.
@@ -167,6 +179,9 @@ func (c Config) withDefaults(now time.Time, grids, districts int) Config {
 	}
 	if c.RetryMax <= 0 {
 		c.RetryMax = DefaultRetryMax
+	}
+	if c.ActionLag <= 0 {
+		c.ActionLag = DefaultActionLag
 	}
 	if c.LogEvery <= 0 {
 		c.LogEvery = DefaultLogEvery

@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/event"
 )
 
@@ -206,7 +207,9 @@ func (o *orders) open(sp orderSpec) {
 	community := "community:" + sp.grid.comm.code
 	gridWorker := sp.grid.workerID()
 	p := sp.priority
-	period := deadlines[p]
+	// The server's deadline table, so the simulated offices keep the
+	// deadlines the server's scheduler enforces.
+	period := dispatch.DefaultDeadlines.Period(sp.kind.category, p)
 	deadline := sp.at.Add(period)
 
 	steps := []step{{state: event.Received, at: sp.at, actor: receivedBy(sp), deadline: deadline}}
@@ -233,7 +236,7 @@ func (o *orders) open(sp orderSpec) {
 	if hard {
 		took = uniformDur(r, 15*24*time.Hour, 60*24*time.Hour)
 	} else {
-		took = lognormal(r, handling[p], handlingSigma)
+		took = lognormal(r, handlingTime(period, p), handlingSigma)
 	}
 	done := maxTime(sp.at.Add(took), started.Add(clampDur(lognormal(r, 20*time.Minute, 0.5), 5*time.Minute, 4*time.Hour)))
 
@@ -249,7 +252,7 @@ func (o *orders) open(sp orderSpec) {
 	district := area.ParentCode(area.Street, sp.grid.comm.street)
 	for esc := 1; done.After(deadline) && esc <= maxEscalations; esc++ {
 		at := deadline.Add(min(uniformDur(r, time.Minute, 10*time.Minute), done.Sub(deadline)/2))
-		deadline = deadline.Add(period / 2)
+		deadline = at.Add(period / 2) // as the server's scheduler gives it
 		add(step{state: event.Escalated, at: at, actor: escalatedTo(esc, sp.grid.comm.street, district),
 			deadline: deadline, escalations: esc})
 	}
@@ -260,7 +263,7 @@ func (o *orders) open(sp orderSpec) {
 		add(step{state: event.Returned, at: back, actor: gridWorker})
 		again := back.Add(lognormal(r, 30*time.Minute, 0.6))
 		add(step{state: event.InProgress, at: again, actor: assignee})
-		done = again.Add(lognormal(r, handling[p]/3, 0.6))
+		done = again.Add(lognormal(r, handlingTime(period, p)/3, 0.6))
 		add(step{state: event.ReportedDone, at: done, actor: assignee})
 	}
 	verified := o.officeHours(done.Add(lognormal(r, 2*time.Hour, 0.8)), "")

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/event"
 )
 
@@ -158,6 +159,10 @@ func checkOrder(evs []*event.Event) string {
 		o, prev := e.Order, evs[i]
 		if !e.Time.After(prev.Time.Time) {
 			return "times do not increase at " + string(o.State)
+		}
+		// Every step is one the server's dispatch actions would take.
+		if !dispatch.CanMove(prev.Order.State, o.State) {
+			return "the state machine refuses " + string(prev.Order.State) + " → " + string(o.State)
 		}
 		if e.Location != evs[0].Location || o.Category != evs[0].Order.Category || o.Channel != evs[0].Order.Channel {
 			return "location, category or channel changed"

@@ -2,7 +2,10 @@
 // it were live: residents' appeals becoming work orders that walk their
 // whole life cycle, grid workers patrolling their grids in shifts, and
 // sensors in the compounds raising, acknowledging and clearing alarms —
-// at the district's real rates, or faster.
+// at the district's real rates, or faster. With Config.Actions the steps
+// of orders that happen now are taken through the server's dispatch
+// actions instead, so they keep to its state machine and its scheduler
+// escalates what runs late.
 //
 // Everything runs on a simulated clock from one agenda of timed events,
 // each part drawing from its own seeded random stream, so the same seed
@@ -33,6 +36,7 @@ type Simulator struct {
 	alarms  *alarms
 	patrols *patrols
 	post    *poster
+	act     *actor // nil unless Config.Actions
 	log     *slog.Logger
 	c       counters
 	buf     []*event.Event
@@ -63,6 +67,11 @@ func New(cfg Config, areas *area.Set, facilities []*area.Facility) (*Simulator, 
 		client: cfg.Client, url: strings.TrimRight(cfg.BaseURL, "/") + EventsPath, header: cfg.Header,
 		maxBytes: cfg.MaxBatchBytes, retries: cfg.MaxRetries, base: cfg.RetryBase, maxWait: cfg.RetryMax,
 		log: s.log, c: &s.c, sleep: sleepCtx,
+	}
+	if cfg.Actions {
+		s.act = &actor{client: cfg.Client, base: strings.TrimRight(cfg.BaseURL, "/"), header: cfg.Header,
+			retries: cfg.MaxRetries, backoff: s.post.backoff, log: s.log, c: &s.c, sleep: sleepCtx,
+			sentTo: map[string]handover{}}
 	}
 
 	begin := cfg.Start.Add(-cfg.Warmup)
@@ -106,7 +115,7 @@ func (s *Simulator) Step(ctx context.Context, to time.Time) error {
 		if len(s.buf) == 0 {
 			break
 		}
-		if err := s.post.post(ctx, s.buf); err != nil {
+		if err := s.send(ctx, s.buf); err != nil {
 			return err
 		}
 		if len(s.buf) < s.cfg.MaxBatch {
@@ -118,6 +127,30 @@ func (s *Simulator) Step(ctx context.Context, to time.Time) error {
 	s.c.onDuty.Store(int64(s.patrols.onDuty()))
 	s.c.pending.Store(int64(s.sch.pending()))
 	return nil
+}
+
+// send delivers events in time order: posted in batches, except, with
+// Config.Actions, the order steps that happen now, which are taken through
+// the server's dispatch actions between the batches before and after them.
+func (s *Simulator) send(ctx context.Context, evs []*event.Event) error {
+	if s.act == nil {
+		return s.post.post(ctx, evs)
+	}
+	now := s.now()
+	from := 0
+	for i, e := range evs {
+		if e.Order == nil || e.Order.State == event.Received || now.Sub(e.Time.Time) > s.cfg.ActionLag {
+			continue
+		}
+		if err := s.post.post(ctx, evs[from:i]); err != nil {
+			return err
+		}
+		if err := s.act.act(ctx, e); err != nil {
+			return err
+		}
+		from = i + 1
+	}
+	return s.post.post(ctx, evs[from:])
 }
 
 // Run sends the warmup, then keeps the simulated clock running at Speed
@@ -184,7 +217,8 @@ func (s *Simulator) logProgress(prev Stats) Stats {
 		"sim_time", now.SimTime.In(beijing).Format("2006-01-02 15:04:05"),
 		"orders", now.Orders-prev.Orders, "patrols", now.Patrols-prev.Patrols, "alarms", now.Alarms-prev.Alarms,
 		"duplicates", now.Duplicates-prev.Duplicates, "rejected", now.Rejected-prev.Rejected,
-		"retries", now.Retries-prev.Retries, "on_duty", now.OnDuty, "rejected_total", now.Rejected)
+		"retries", now.Retries-prev.Retries, "on_duty", now.OnDuty, "rejected_total", now.Rejected,
+		"actions", now.Actions-prev.Actions, "refused", now.Refused-prev.Refused)
 	return now
 }
 

@@ -15,8 +15,14 @@ type Stats struct {
 	// Accepted, Duplicates and Rejected are ingest's verdicts. Duplicates
 	// come from retries of batches that had landed; Rejected should stay 0.
 	Accepted, Duplicates, Rejected int64
-	// Retries counts batches sent again; Batches those answered.
+	// Retries counts batches and actions sent again; Batches the batches
+	// answered.
 	Retries, Batches int64
+	// Actions counts order steps taken through the server's dispatch
+	// actions; Refused those it refused because the order had moved
+	// otherwise (a person or the server's scheduler acted); LeftToServer
+	// the escalations the simulator left to the server's scheduler.
+	Actions, Refused, LeftToServer int64
 	// SimTime is the simulated time sent up to.
 	SimTime time.Time
 	// OnDuty is the number of workers on patrol at SimTime.
@@ -30,6 +36,7 @@ type counters struct {
 	sent                           [3]atomic.Int64 // by typeIndex
 	accepted, duplicates, rejected atomic.Int64
 	retries, batches               atomic.Int64
+	actions, refused, leftToServer atomic.Int64
 	simTime                        atomic.Int64 // Unix nanoseconds
 	onDuty, pending                atomic.Int64
 }
@@ -49,6 +56,7 @@ func (c *counters) snapshot() Stats {
 		Orders: c.sent[0].Load(), Patrols: c.sent[1].Load(), Alarms: c.sent[2].Load(),
 		Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(), Rejected: c.rejected.Load(),
 		Retries: c.retries.Load(), Batches: c.batches.Load(),
+		Actions: c.actions.Load(), Refused: c.refused.Load(), LeftToServer: c.leftToServer.Load(),
 		OnDuty: c.onDuty.Load(), Pending: c.pending.Load(),
 	}
 	if ns := c.simTime.Load(); ns != 0 {
