@@ -1,5 +1,5 @@
-// Package frontend holds the Gridpulse web app (TypeScript, Vite, MapLibre
-// GL JS) and embeds its production build in the binary. The build in dist/
+// Package frontend holds the Gridpulse dashboard (TypeScript, Vite, MapLibre
+// GL JS, ECharts) and embeds its production build in the binary. The build in dist/
 // is made by `npm run build` (the Makefile does it before any Go build);
 // without it this package does not compile.
 package frontend

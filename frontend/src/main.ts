@@ -38,8 +38,8 @@ declare global {
       heat: HeatLayer;
       view: ViewState;
       readonly liveLayers: LiveLayers | undefined;
-      drawer?: CellDrawer;
-      tour?: Tour;
+      readonly drawer: CellDrawer | undefined;
+      readonly tour: Tour | undefined;
       live: {
         state(): LiveSummary;
         readonly connection: ConnectionState;
@@ -97,18 +97,22 @@ async function start(): Promise<void> {
   const view = new ViewState({ window: '7d', category: '', weather: route.mode === 'wall' });
   const d = { route, layers, config, scope, names, client, store, view, app };
   const page = route.mode === 'wall' ? wall(d) : route.mode === 'tablet' ? tablet(d) : dispatcher(d);
-  // The map exists before the panels load: hand it out at once.
-  const ready = await page;
+  // The handles are there as soon as the map is; the drawer and the tour
+  // join as the panels load.
   window.__gridpulse = {
     route,
-    map: ready.map,
-    heat: ready.heat,
+    map: page.map,
+    heat: page.heat,
     view,
     get liveLayers() {
-      return ready.live;
+      return page.live;
     },
-    drawer: 'drawer' in ready ? ready.drawer : undefined,
-    tour: 'tour' in ready ? ready.tour : undefined,
+    get drawer() {
+      return page.drawer;
+    },
+    get tour() {
+      return page.tour;
+    },
     live: {
       state: () => ({ orders: store.orders.size, alarms: store.alarms.size, workers: store.workers.size, lastSeq: store.last }),
       get connection() {
@@ -118,6 +122,7 @@ async function start(): Promise<void> {
       store,
     },
   };
+  await page.panels;
   document.body.dataset.ready = '1';
 }
 

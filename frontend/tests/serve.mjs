@@ -10,9 +10,10 @@ import { binary } from './seeded.mjs';
  * with its base URL, its log lines so far and a stop function that sends
  * SIGTERM and resolves with the exit code. addr defaults to a free
  * loopback port; pass a previous server's host:port to restart on it.
+ * args are more serve flags.
  */
-export async function startServer(dataDir, { addr = '127.0.0.1:0', timeoutMs = 120_000 } = {}) {
-  const child = spawn(binary, ['serve', '--addr', addr, '--data', dataDir], {
+export async function startServer(dataDir, { addr = '127.0.0.1:0', timeoutMs = 120_000, args = [] } = {}) {
+  const child = spawn(binary, ['serve', '--addr', addr, '--data', dataDir, ...args], {
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const log = [];

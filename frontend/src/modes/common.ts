@@ -12,6 +12,7 @@ import { LiveLayers } from '../map/live-layers';
 import { createMap, type MapOptions } from '../map/map';
 import { selectCell } from '../map/overlays';
 import type { CellDrawer } from '../panels/cell-drawer';
+import type { Tour } from './tour';
 import { routeSearch, type Route } from '../route';
 import { el } from '../ui/dom';
 import type { ViewState } from '../view';
@@ -36,6 +37,16 @@ export interface LiveMap {
   heat: HeatLayer;
   /** Set once the map is first idle. */
   live?: LiveLayers;
+}
+
+/**
+ * A mode's page: its map at once, the rest as it comes. panels settles
+ * once the panels (and with them the drawer) are there.
+ */
+export interface ModePage extends LiveMap {
+  drawer?: CellDrawer;
+  tour?: Tour;
+  panels: Promise<void>;
 }
 
 /** How often the weather map is reloaded, as history grows. */

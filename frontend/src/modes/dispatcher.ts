@@ -10,11 +10,10 @@ import { header } from '../ui/header';
 import { legend } from '../ui/legend';
 import { ticker } from '../ui/ticker';
 import { weatherLegend } from '../ui/weather-legend';
-import type { CellDrawer } from '../panels/cell-drawer';
-import { type Dashboard, firstIdle, languageLink, type LiveMap, modeLinks, openCellsOnClick, startMap } from './common';
+import { type Dashboard, firstIdle, languageLink, modeLinks, type ModePage, openCellsOnClick, startMap } from './common';
 
 /** Builds the dispatcher's page. */
-export async function dispatcher(d: Dashboard): Promise<LiveMap & { drawer: CellDrawer }> {
+export function dispatcher(d: Dashboard): ModePage {
   const mapBox = el('div', 'map-box');
   const mapEl = el('div', 'map');
   mapEl.id = 'map';
@@ -36,19 +35,23 @@ export async function dispatcher(d: Dashboard): Promise<LiveMap & { drawer: Cell
   const lm = startMap(d, mapEl, { padding: { top: 24, bottom: 24, left: 24, right: 24 }, interactive: true });
   left.append(controls(d.view, d.names), weatherLegend(d.view, (fn) => lm.heat.onResults(fn)), legend());
 
-  await firstIdle(lm.map);
-  const p = await import('../panels');
-  p.setChartTextSize(12);
-  const h = p.historyPanels(d.view, d.scope?.code, d.names);
-  right.append(
-    h.trend.root,
-    h.category.root,
-    el('div', 'panel-pair', h.closure.root, h.response.root),
-    h.rankings.root,
-    ticker(d.store, d.names, 6),
-  );
-  const drawer = new p.CellDrawer(d.names);
-  d.app.append(drawer.root);
-  openCellsOnClick(lm, drawer, d.scope?.code);
-  return { ...lm, drawer };
+  const page: ModePage = Object.assign(lm, { panels: Promise.resolve() });
+  page.panels = (async () => {
+    await firstIdle(lm.map);
+    const p = await import('../panels');
+    p.setChartTextSize(12);
+    const h = p.historyPanels(d.view, d.scope?.code, d.names);
+    right.append(
+      h.trend.root,
+      h.category.root,
+      el('div', 'panel-pair', h.closure.root, h.response.root),
+      h.rankings.root,
+      ticker(d.store, d.names, 6),
+    );
+    const drawer = new p.CellDrawer(d.names);
+    d.app.append(drawer.root);
+    openCellsOnClick(lm, drawer, d.scope?.code);
+    page.drawer = drawer;
+  })();
+  return page;
 }

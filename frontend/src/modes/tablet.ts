@@ -16,14 +16,13 @@ import { orderList } from '../ui/order-list';
 import { scopePicker } from '../ui/scope-picker';
 import { weatherLegend } from '../ui/weather-legend';
 import { selectCell } from '../map/overlays';
-import type { CellDrawer } from '../panels/cell-drawer';
-import { type Dashboard, firstIdle, languageLink, type LiveMap, openCellsOnClick, startMap } from './common';
+import { type Dashboard, firstIdle, languageLink, type ModePage, openCellsOnClick, startMap } from './common';
 
 type Tab = 'hotspots' | 'orders' | 'trends';
 const tabs: Tab[] = ['hotspots', 'orders', 'trends'];
 
 /** Builds the tablet page. */
-export async function tablet(d: Dashboard): Promise<LiveMap & { drawer: CellDrawer }> {
+export function tablet(d: Dashboard): ModePage {
   const mapBox = el('div', 'map-box');
   const mapEl = el('div', 'map');
   mapEl.id = 'map';
@@ -65,40 +64,44 @@ export async function tablet(d: Dashboard): Promise<LiveMap & { drawer: CellDraw
   side.append(tabList, ...bodies.values());
   select('hotspots');
 
-  await firstIdle(lm.map);
-  const p = await import('../panels');
-  p.setChartTextSize(14);
-  const drawer = new p.CellDrawer(d.names);
-  side.append(drawer.root);
-  openCellsOnClick(lm, drawer, d.scope?.code);
+  const page: ModePage = Object.assign(lm, { panels: Promise.resolve() });
+  page.panels = (async () => {
+    await firstIdle(lm.map);
+    const p = await import('../panels');
+    p.setChartTextSize(14);
+    const drawer = new p.CellDrawer(d.names);
+    side.append(drawer.root);
+    openCellsOnClick(lm, drawer, d.scope?.code);
 
-  const goTo = async (code: string, name: string) => {
-    try {
-      const a = await fetchArea(code);
-      lm.map.fitBounds(a.bounds, { padding: 40, maxZoom: 16, duration: 800 });
-    } catch (err) {
-      console.warn('tablet: cannot place', code, err);
-    }
-    selectCell(lm.map, code);
-    void drawer.open({ code, name });
-  };
-  const level = d.scope?.layer === 'community' ? 'grid' : 'community';
-  const spots = p.hotSpotList((s) => void goTo(s.code, s.name));
-  const refresh = () => spots.show(hotSpots(d.store, lm.heat.results, level, 8));
-  lm.heat.onResults(refresh);
-  d.store.listen({ changed: (c) => c.reset && refresh() });
-  setInterval(refresh, 10_000);
-  refresh();
-  bodies.get('hotspots')?.append(spots.panel.root);
+    const goTo = async (code: string, name: string) => {
+      try {
+        const a = await fetchArea(code);
+        lm.map.fitBounds(a.bounds, { padding: 40, maxZoom: 16, duration: 800 });
+      } catch (err) {
+        console.warn('tablet: cannot place', code, err);
+      }
+      selectCell(lm.map, code);
+      void drawer.open({ code, name });
+    };
+    const level = d.scope?.layer === 'community' ? 'grid' : 'community';
+    const spots = p.hotSpotList((s) => void goTo(s.code, s.name));
+    const refresh = () => spots.show(hotSpots(d.store, lm.heat.results, level, 8));
+    lm.heat.onResults(refresh);
+    d.store.listen({ changed: (c) => c.reset && refresh() });
+    setInterval(refresh, 10_000);
+    refresh();
+    bodies.get('hotspots')?.append(spots.panel.root);
 
-  bodies.get('orders')?.append(
-    orderList(d.store, d.names, (o) => {
-      drawer.close();
-      lm.map.flyTo({ center: o.location, zoom: Math.max(lm.map.getZoom(), 16.5), duration: 800 });
-    }),
-  );
+    bodies.get('orders')?.append(
+      orderList(d.store, d.names, (o) => {
+        drawer.close();
+        lm.map.flyTo({ center: o.location, zoom: Math.max(lm.map.getZoom(), 16.5), duration: 800 });
+      }),
+    );
 
-  const h = p.historyPanels(d.view, d.scope?.code, d.names);
-  bodies.get('trends')?.append(h.trend.root, el('div', 'panel-pair', h.closure.root, h.category.root), h.response.root, h.rankings.root);
-  return { ...lm, drawer };
+    const h = p.historyPanels(d.view, d.scope?.code, d.names);
+    bodies.get('trends')?.append(h.trend.root, el('div', 'panel-pair', h.closure.root, h.category.root), h.response.root, h.rankings.root);
+    page.drawer = drawer;
+  })();
+  return page;
 }

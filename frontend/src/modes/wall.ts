@@ -12,7 +12,7 @@ import { header } from '../ui/header';
 import { legend } from '../ui/legend';
 import { ticker } from '../ui/ticker';
 import { weatherLegend } from '../ui/weather-legend';
-import { type Dashboard, firstIdle, type LiveMap, startMap } from './common';
+import { type Dashboard, firstIdle, type ModePage, startMap } from './common';
 import { Tour } from './tour';
 
 /** The size the wall layout is drawn at. */
@@ -37,7 +37,7 @@ function fitToScreen(app: HTMLElement): number {
 }
 
 /** Builds the wall page. */
-export async function wall(d: Dashboard): Promise<LiveMap & { tour: Tour }> {
+export function wall(d: Dashboard): ModePage {
   const k = fitToScreen(d.app);
   const pixelRatio = (window.devicePixelRatio || 1) * k;
 
@@ -74,24 +74,28 @@ export async function wall(d: Dashboard): Promise<LiveMap & { tour: Tour }> {
   const tour = new Tour(lm.map, d.scope?.bounds ?? d.layers.bounds, 60, find);
   mapBox.append(tour.caption);
 
-  await firstIdle(lm.map);
-  const p = await import('../panels');
-  p.setChartPixelRatio(pixelRatio);
-  p.setChartTextSize(15);
-  const h = p.historyPanels(d.view, d.scope?.code, d.names);
-  const spots = p.hotSpotList();
-  left.append(h.trend.root, h.category.root, el('div', 'panel-pair', h.closure.root, h.response.root));
-  right.append(spots.panel.root, h.rankings.root, ticker(d.store, d.names, 6));
+  void firstIdle(lm.map).then(() => tour.start());
 
-  tour.onStep((all, active) => spots.show(all, active?.code));
-  // Until the tour first moves, keep the list current as data arrives.
-  const refresh = () => {
-    if (tour.index < 0) spots.show(find());
-  };
-  lm.heat.onResults(refresh);
-  d.store.listen({ changed: (c) => c.reset && refresh() });
-  setInterval(refresh, 10_000);
-  refresh();
-  lm.map.once('idle', () => tour.start());
-  return { ...lm, tour };
+  const page: ModePage = Object.assign(lm, { tour, panels: Promise.resolve() });
+  page.panels = (async () => {
+    await firstIdle(lm.map);
+    const p = await import('../panels');
+    p.setChartPixelRatio(pixelRatio);
+    p.setChartTextSize(15);
+    const h = p.historyPanels(d.view, d.scope?.code, d.names);
+    const spots = p.hotSpotList();
+    left.append(h.trend.root, h.category.root, el('div', 'panel-pair', h.closure.root, h.response.root));
+    right.append(spots.panel.root, h.rankings.root, ticker(d.store, d.names, 6));
+
+    tour.onStep((all, active) => spots.show(all, active?.code));
+    // Until the tour first moves, keep the list current as data arrives.
+    const refresh = () => {
+      if (tour.index < 0) spots.show(find());
+    };
+    lm.heat.onResults(refresh);
+    d.store.listen({ changed: (c) => c.reset && refresh() });
+    setInterval(refresh, 10_000);
+    refresh();
+  })();
+  return page;
 }
