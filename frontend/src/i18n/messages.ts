@@ -68,6 +68,7 @@ export const zh = {
   'weather.loading': '正在加载气象图…',
   'weather.failed': '气象图暂不可用：{why}',
   'weather.empty': '该时段无诉求记录',
+  'weather.count': '{n} 件诉求',
   'window.label': '时段',
   'window.24h': '24小时',
   'window.7d': '7天',
@@ -147,7 +148,6 @@ export const zh = {
   'unit.meters': '{n} 米',
   'unit.km': '{n} 公里',
   'unit.hours': '{n} 小时',
-  'unit.count': '{n} 件',
 } as const;
 
 /** A message's key. */
@@ -217,6 +217,7 @@ export const en: Record<MessageKey, string> = {
   'weather.loading': 'Loading the weather map…',
   'weather.failed': 'Weather map unavailable: {why}',
   'weather.empty': 'No appeals in this window',
+  'weather.count': '{n} appeals',
   'window.label': 'Window',
   'window.24h': '24 h',
   'window.7d': '7 days',
@@ -296,5 +297,4 @@ export const en: Record<MessageKey, string> = {
   'unit.meters': '{n} m',
   'unit.km': '{n} km',
   'unit.hours': '{n} h',
-  'unit.count': '{n}',
 };

@@ -49,7 +49,7 @@ export function weatherLegend(view: ViewState, results: (fn: (r: HeatResult[]) =
       el('li', 'legend-row', swatch('transparent'), el('span', 'legend-label', t('weather.none'))),
     );
     const total = ok.doc.cells.reduce((n, c) => n + c.count, 0);
-    note.textContent = total === 0 ? t('weather.empty') : `${t('unit.count', { n: fmt.int(total) })} · ${t(`window.${view.value.window}`)}`;
+    note.textContent = total === 0 ? t('weather.empty') : `${t('weather.count', { n: fmt.int(total) })} · ${t(`window.${view.value.window}`)}`;
     note.hidden = false;
     root.dataset.state = 'ready';
   });
