@@ -99,7 +99,6 @@ export const zh = {
   'panel.failed': '暂不可用：{why}',
   'panel.loading': '加载中…',
   'panel.noData': '该时段无数据',
-  'panel.window': '近{window}',
 
   'ticker.order': '工单',
   'ticker.alarm': '报警',
@@ -136,7 +135,6 @@ export const zh = {
   'drawer.patrol': '巡查覆盖 {fraction}',
   'drawer.deadline': '期限 {time}',
 
-  'tablet.scope': '辖区',
   'tablet.choose': '选择辖区',
   'tablet.whole': '全区',
   'tablet.tab.hotspots': '热点',
@@ -248,7 +246,6 @@ export const en: Record<MessageKey, string> = {
   'panel.failed': 'Unavailable: {why}',
   'panel.loading': 'Loading…',
   'panel.noData': 'No data in this window',
-  'panel.window': 'last {window}',
 
   'ticker.order': 'Order',
   'ticker.alarm': 'Alarm',
@@ -285,7 +282,6 @@ export const en: Record<MessageKey, string> = {
   'drawer.patrol': 'patrol coverage {fraction}',
   'drawer.deadline': 'due {time}',
 
-  'tablet.scope': 'Area',
   'tablet.choose': 'Choose area',
   'tablet.whole': 'Whole district',
   'tablet.tab.hotspots': 'Hot spots',
