@@ -8,6 +8,24 @@ import { chartColours, makeChart, text, type ChartOption } from './charts';
 import type { Loaded } from './history';
 import { Panel } from './panel';
 
+/** About how wide text is at size px: CJK a full em, Latin a little over half. */
+function textWidth(s: string, size: number): number {
+  let w = 0;
+  for (const ch of s) w += /[\u2e80-\uffff]/.test(ch) ? size : size * 0.56;
+  return w;
+}
+
+/** name, cut with an ellipsis to about px wide. */
+export function fit(name: string, px: number, size: number): string {
+  if (textWidth(name, size) <= px) return name;
+  let out = '';
+  for (const ch of name) {
+    if (textWidth(`${out}${ch}…`, size) > px) break;
+    out += ch;
+  }
+  return `${out.trimEnd()}…`;
+}
+
 /** Renders the category panel; feed it with update. */
 export function categoryPanel(names: Names): { panel: Panel; update(r: Loaded<TrendsDoc>): void } {
   const panel = new Panel('category', t('panel.category'));
@@ -27,14 +45,20 @@ export function categoryPanel(names: Names): { panel: Panel; update(r: Loaded<Tr
       .map(([cls, n]) => ({ name: names.name('classes', cls), value: n }));
     if (data.length === 0) return panel.setState('empty');
     panel.setState('ready');
+    chart.resize();
     const total = data.reduce((s, d) => s + d.value, 0);
+    // The legend's half of the panel, less its swatches.
+    const size = text(0).fontSize;
+    const room = panel.body.clientWidth / 2 - 24;
     const option: ChartOption = {
       animation: false,
       color: chartColours.series,
       tooltip: { trigger: 'item', valueFormatter: (v) => fmt.int(Number(v)) },
+      // The ring on the left half, the legend on the right half, long
+      // (English) names cut to fit rather than run into the ring.
       legend: {
         orient: 'vertical',
-        right: 0,
+        left: '50%',
         top: 'middle',
         itemWidth: 10,
         itemHeight: 10,
@@ -42,14 +66,16 @@ export function categoryPanel(names: Names): { panel: Panel; update(r: Loaded<Tr
         textStyle: text(0, chartColours.text),
         formatter: (name: string) => {
           const d = data.find((x) => x.name === name);
-          return d ? `${name}  ${fmt.pct(d.value / total)}` : name;
+          if (!d) return name;
+          const pct = fmt.pct(d.value / total);
+          return `${fit(name, room - textWidth(pct, size) - size, size)}  ${pct}`;
         },
       },
       series: [
         {
           type: 'pie',
           radius: ['48%', '78%'],
-          center: ['26%', '50%'],
+          center: ['25%', '50%'],
           avoidLabelOverlap: true,
           label: { show: true, position: 'center', formatter: () => fmt.int(total), ...text(2, chartColours.text), fontWeight: 'bold' },
           labelLine: { show: false },

@@ -22,6 +22,7 @@ export function closurePanel(): { panel: Panel; update(r: Loaded<TrendsDoc>): vo
     const rate = r.doc.totals.closure_rate;
     if (rate === null) return panel.setState('empty');
     panel.setState('ready');
+    chart.resize();
     const colour = rate >= closureTarget ? chartColours.good : rate >= 0.85 ? chartColours.warn : chartColours.bad;
     const option: ChartOption = {
       animation: false,

@@ -17,6 +17,7 @@ export function responsePanel(): { panel: Panel; update(r: Loaded<TrendsDoc>): v
     const { response_hours: resp, closing_hours: close } = r.doc;
     if (resp.orders === 0 && close.orders === 0) return panel.setState('empty');
     panel.setState('ready');
+    chart.resize();
     const rows = [t('panel.response.response'), t('panel.response.closing')];
     const bar = (name: string, values: (number | null)[], colour: string) => ({
       type: 'bar' as const,

@@ -16,6 +16,7 @@ export function trendPanel(): { panel: Panel; update(r: Loaded<TrendsDoc>): void
     const doc = r.doc;
     if (doc.totals.opened === 0 && doc.totals.closed === 0) return panel.setState('empty');
     panel.setState('ready');
+    chart.resize();
     const hourly = doc.interval === 'hour';
     const shortWindow = Date.parse(doc.window.to) - Date.parse(doc.window.from) <= 48 * 3600_000;
     const label = (v: number) => (hourly && shortWindow ? fmt.hour(new Date(v)) : fmt.day(new Date(v)));
