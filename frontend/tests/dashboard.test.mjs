@@ -188,7 +188,7 @@ test('dispatcher: the weather map colours every cell the heatmap gives a level, 
   await page.close();
 });
 
-test('dispatcher: clicking a cell opens its profile, with the nearest on-duty worker and an empty actions area', async () => {
+test('dispatcher: clicking a cell opens its profile, with the nearest on-duty worker and the dispatch actions', async () => {
   const { page, problems } = await open('/?mode=dispatcher', { width: 1920, height: 1080 });
   const code = communities[0].properties.code;
   const area = await getJSON(`/api/v1/areas/${code}`);
@@ -208,9 +208,9 @@ test('dispatcher: clicking a cell opens its profile, with the nearest on-duty wo
   assert.equal(figures[0], profile.totals.opened.toLocaleString('zh-CN'));
   assert.ok(await page.locator('.drawer-trend canvas').count(), 'no 30-day trend chart');
   await page.waitForSelector(`.drawer-worker[data-worker="GW-${runId}"]`, waitLimit);
-  // The actions area is there for the dispatch feature, and empty.
+  // The actions area holds the dispatch panel for the cell (tests/dispatch.test.mjs).
   assert.equal(await page.getAttribute('#cell-actions', 'data-cell-code'), code);
-  assert.equal(await page.innerHTML('#cell-actions'), '');
+  await page.waitForSelector('#cell-actions .dispatch', waitLimit);
   assert.deepEqual(
     await page.evaluate(() => window.__gridpulse.map.getFilter('selected-community')),
     ['==', ['get', 'code'], code],

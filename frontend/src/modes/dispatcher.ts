@@ -1,7 +1,7 @@
 // The dispatcher's desk: the whole district (or a scope) with every
 // control at hand. Clicking a cell opens its profile in a drawer, with the
-// on-duty workers nearest to it; the drawer's actions area is left for the
-// dispatch feature.
+// on-duty workers nearest to it, and the dispatcher's actions on the cell's
+// open orders in the drawer's actions area.
 
 import { el } from '../ui/dom';
 import { connectionState, counters } from '../ui/counters';
@@ -51,6 +51,7 @@ export function dispatcher(d: Dashboard): ModePage {
     const drawer = new p.CellDrawer(d.names);
     d.app.append(drawer.root);
     openCellsOnClick(lm, drawer, d.scope?.code);
+    void import('../dispatch').then((dispatch) => dispatch.mountDispatch(drawer, d.names, d.store));
     page.drawer = drawer;
   })();
   return page;

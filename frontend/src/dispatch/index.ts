@@ -1,0 +1,3 @@
+// Dispatching on the dispatcher's desk, loaded with the cell drawer.
+
+export { mountDispatch } from './panel';
