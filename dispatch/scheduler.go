@@ -44,11 +44,14 @@ type Scheduler struct {
 	watched map[string]*watch // open orders, by id
 }
 
-// watch is what the scheduler keeps of an open order: its deadline, and
-// whether that deadline is the scheduler's to enforce.
+// watch is what the scheduler keeps of an open order: its deadline,
+// whether that deadline is the scheduler's to enforce, and whether the
+// order's state and escalations let it be escalated (as of its last
+// change), so a look at the list needs nothing of the live state.
 type watch struct {
 	deadline time.Time // zero: none
 	armed    bool
+	eligible bool
 }
 
 // NewScheduler makes the scheduler of svc. It follows the live state's
@@ -92,7 +95,8 @@ func (sc *Scheduler) onChange(c live.Change) {
 		w = &watch{deadline: deadline, armed: armed}
 		sc.watched[o.OrderID] = w
 	}
-	if !w.armed || !sc.watches(o) {
+	w.eligible = sc.watches(o)
+	if !w.armed || !w.eligible {
 		return
 	}
 	if next := sc.next.Load(); next == 0 || deadline.UnixNano() < next {
@@ -144,7 +148,7 @@ func (sc *Scheduler) adoptRestored() {
 		if _, known := sc.watched[o.OrderID]; known || o.Seq != 0 || o.Deadline == nil {
 			continue
 		}
-		sc.watched[o.OrderID] = &watch{deadline: o.Deadline.Time, armed: true}
+		sc.watched[o.OrderID] = &watch{deadline: o.Deadline.Time, armed: true, eligible: sc.watches(o)}
 	}
 }
 
@@ -158,14 +162,7 @@ func (sc *Scheduler) Check(ctx context.Context) time.Time {
 	var next time.Time
 	sc.mu.Lock()
 	for id, w := range sc.watched {
-		if !w.armed {
-			continue
-		}
-		o, ok := svc.state.Order(id)
-		if !ok || !sc.watches(o) {
-			if ok && o.Escalations >= svc.cfg.AutoEscalations {
-				w.armed = false // left to people
-			}
+		if !w.armed || !w.eligible {
 			continue
 		}
 		if w.deadline.After(now) {
