@@ -49,7 +49,7 @@ type Scheduler struct {
 // order's state and escalations let it be escalated (as of its last
 // change), so a look at the list needs nothing of the live state.
 type watch struct {
-	deadline time.Time // zero: none
+	deadline int64 // Unix nanoseconds; 0: none
 	armed    bool
 	eligible bool
 }
@@ -84,14 +84,14 @@ func (sc *Scheduler) onChange(c live.Change) {
 		delete(sc.watched, o.OrderID)
 		return
 	}
-	var deadline time.Time
+	var deadline int64
 	if o.Deadline != nil {
-		deadline = o.Deadline.Time
+		deadline = o.Deadline.UnixNano()
 	}
 	w := sc.watched[o.OrderID]
-	if w == nil || !w.deadline.Equal(deadline) {
+	if w == nil || w.deadline != deadline {
 		replaying := !sc.svc.state.Ready()
-		armed := !deadline.IsZero() && (replaying || deadline.After(sc.svc.cfg.Clock.Now()))
+		armed := deadline != 0 && (replaying || deadline > sc.svc.cfg.Clock.Now().UnixNano())
 		w = &watch{deadline: deadline, armed: armed}
 		sc.watched[o.OrderID] = w
 	}
@@ -99,7 +99,7 @@ func (sc *Scheduler) onChange(c live.Change) {
 	if !w.armed || !w.eligible {
 		return
 	}
-	if next := sc.next.Load(); next == 0 || deadline.UnixNano() < next {
+	if next := sc.next.Load(); next == 0 || deadline < next {
 		select {
 		case sc.wake <- struct{}{}:
 		default:
@@ -148,7 +148,7 @@ func (sc *Scheduler) adoptRestored() {
 		if _, known := sc.watched[o.OrderID]; known || o.Seq != 0 || o.Deadline == nil {
 			continue
 		}
-		sc.watched[o.OrderID] = &watch{deadline: o.Deadline.Time, armed: true, eligible: sc.watches(o)}
+		sc.watched[o.OrderID] = &watch{deadline: o.Deadline.UnixNano(), armed: true, eligible: sc.watches(o)}
 	}
 }
 
@@ -159,21 +159,26 @@ func (sc *Scheduler) Check(ctx context.Context) time.Time {
 	svc := sc.svc
 	now := svc.cfg.Clock.Now()
 	var due []string
-	var next time.Time
+	var soonest int64 // the earliest deadline to come; 0: none
 	sc.mu.Lock()
+	nowNS := now.UnixNano()
 	for id, w := range sc.watched {
 		if !w.armed || !w.eligible {
 			continue
 		}
-		if w.deadline.After(now) {
-			if next.IsZero() || w.deadline.Before(next) {
-				next = w.deadline
+		if w.deadline > nowNS {
+			if soonest == 0 || w.deadline < soonest {
+				soonest = w.deadline
 			}
 			continue
 		}
 		due = append(due, id)
 	}
 	sc.mu.Unlock()
+	var next time.Time
+	if soonest != 0 {
+		next = time.Unix(0, soonest).UTC()
+	}
 
 	for _, id := range due {
 		if ctx.Err() != nil {
