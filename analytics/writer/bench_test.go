@@ -47,7 +47,7 @@ func benchEvents(first uint64, batch int) []bus.Message {
 }
 
 // processCPU is the CPU time this process has used, all threads.
-func processCPU(b *testing.B) time.Duration {
+func processCPU(b testing.TB) time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		b.Fatal(err)

@@ -79,10 +79,10 @@ func (c *eventColumns) add(m bus.Message) {
 	c.channel = append(c.channel, string(o.Channel))
 	c.category = append(c.category, o.Category)
 	c.priority = append(c.priority, string(o.Priority))
+	// Points into the event, which outlives the batch: no copy per row.
 	var deadline *time.Time
-	if o.Deadline != nil && !o.Deadline.IsZero() {
-		d := o.Deadline.Time
-		deadline = &d
+	if e.Order != nil && e.Order.Deadline != nil && !e.Order.Deadline.IsZero() {
+		deadline = &e.Order.Deadline.Time
 	}
 	c.deadline = append(c.deadline, deadline)
 	c.title = append(c.title, o.Title)
