@@ -194,14 +194,18 @@ test('dispatcher: escalate and return, and a step from a stale view is refused',
   const order = (await getJSON(`/api/v1/orders/${second}`)).order;
   assert.equal(order.escalations, 1);
 
-  // Someone else dispatches the order while the page still shows it
-  // returned: the page's next step names the state it is in now.
-  const other = await api(`/api/v1/orders/${second}/dispatch`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ actor: 'dispatcher:other', assignee: worker }),
+  // Someone else dispatches the order just as this page escalates it from
+  // the returned order it shows: the page's step is refused, and it shows
+  // the state the order is in now.
+  await page.route('**/api/v1/orders/*/escalate', async (route) => {
+    const other = await api(`/api/v1/orders/${second}/dispatch`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ actor: 'dispatcher:other', assignee: worker }),
+    });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    await route.continue();
   });
-  assert.equal(other.status, 200, JSON.stringify(other.body));
   await page.click('.dispatch-detail [data-action="escalate"]');
   await page.waitForFunction(() => document.querySelector('.dispatch-status')?.dataset.outcome === 'refused', null, waitLimit);
   assert.match(await page.textContent('.dispatch-status'), /moved on|seq/);

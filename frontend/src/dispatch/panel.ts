@@ -51,8 +51,8 @@ export class DispatchPanel {
   private listed = new Set<string>();
   /** Aborted when the drawer moves to another cell or closes. */
   private cellAbort = new AbortController();
-  /** Aborted when a newer load of the queue starts. */
-  private queueAbort: AbortController | undefined;
+  /** Counts loads of the queue: only the latest one's answer is shown. */
+  private queueLoads = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly queueBox = el('div', 'dispatch-queue');
   private readonly detail = el('div', 'dispatch-detail');
@@ -142,18 +142,17 @@ export class DispatchPanel {
   private async loadQueue(): Promise<void> {
     const cell = this.cell;
     if (!cell) return;
-    this.queueAbort?.abort();
-    this.queueAbort = new AbortController();
-    const signal = AbortSignal.any([this.cellAbort.signal, this.queueAbort.signal]);
+    const load = ++this.queueLoads;
+    const signal = this.cellAbort.signal;
     if (!this.queueBox.firstChild) this.queueBox.append(el('p', 'panel-note', m('loading')));
     let queue: { total: number; orders: QueuedOrder[] };
     try {
       queue = await fetchQueue(cell, queueLimit, signal);
     } catch (err) {
-      if (!signal.aborted) this.queueBox.replaceChildren(el('p', 'panel-note', m('failed', { why: why(err) })));
+      if (!signal.aborted && load === this.queueLoads) this.queueBox.replaceChildren(el('p', 'panel-note', m('failed', { why: why(err) })));
       return;
     }
-    if (signal.aborted || cell !== this.cell) return;
+    if (signal.aborted || cell !== this.cell || load !== this.queueLoads) return;
     this.listed = new Set(queue.orders.map((o) => o.order_id));
     if (queue.orders.length === 0) {
       this.queueBox.replaceChildren(el('p', 'panel-note', m('queueEmpty')));
