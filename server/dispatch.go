@@ -215,15 +215,19 @@ func (s *Server) getOrderHistory(c echo.Context) error {
 	if d.Audit == nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeNotReady, Message: "the analytics store is starting"}
 	}
-	street := ""
+	street, live := "", false
 	if o, err := d.Service.Order(id); err == nil {
-		street = o.Order.Area.Street
+		street, live = o.Order.Area.Street, true
 	}
 	trail, err := d.Audit.Trail(c.Request().Context(), id, street)
 	if err != nil {
 		return err
 	}
-	if len(trail) == 0 {
+	if trail == nil {
+		trail = []dispatch.AuditRecord{}
+	}
+	// An order the live state knows may have no steps stored yet.
+	if len(trail) == 0 && !live {
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "id", Message: fmt.Sprintf("no steps of order %s are stored", id)}
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")

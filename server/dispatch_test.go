@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridpulse/gridpulse/analytics"
+	"github.com/gridpulse/gridpulse/analytics/analyticstest"
 	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/event"
 )
@@ -233,4 +235,23 @@ func jsonUnmarshal(rec *httptest.ResponseRecorder, v any) error {
 		return &Error{Status: rec.Code, Message: rec.Body.String()}
 	}
 	return json.Unmarshal(rec.Body.Bytes(), v)
+}
+
+func TestOrderHistoryRoute(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		s := newDispatchServer(t)
+		store := analyticstest.Open(t, cfg)
+		d := s.dispatch.Load()
+		s.SetDispatch(Dispatch{Service: d.Service, Audit: dispatch.NewAudit(store.Engine())})
+		postOrder(t, s, "h")
+		// Known to the live state, not yet stored: no steps, not a 404.
+		rec := do(t, s, http.MethodGet, "/api/v1/orders/WO-h/history", nil, nil)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"steps":[]`) {
+			t.Errorf("history of a live order: %d %s", rec.Code, rec.Body)
+		}
+		rec = do(t, s, http.MethodGet, "/api/v1/orders/WO-none/history", nil, nil)
+		if rec.Code != http.StatusNotFound || decodeError(t, rec).Field != "id" {
+			t.Errorf("history of an unknown order: %d %s", rec.Code, rec.Body)
+		}
+	})
 }
