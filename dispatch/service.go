@@ -366,7 +366,10 @@ func (s *Service) submit(ctx context.Context, e *event.Event) (uint64, error) {
 		return r.Seq, nil
 	case ingest.Rejected:
 		if r.Error != nil {
-			return 0, r.Error
+			// Named as the request names it: "actor", not "order.actor".
+			fe := *r.Error
+			fe.Field = strings.TrimPrefix(fe.Field, "order.")
+			return 0, &fe
 		}
 		return 0, fmt.Errorf("dispatch: event %s rejected", e.ID)
 	}

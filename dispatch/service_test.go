@@ -117,6 +117,7 @@ func TestBadRequests(t *testing.T) {
 		field  string
 	}{
 		{"no actor", Start, Request{}, "actor"},
+		{"an actor with control characters", Start, Request{Actor: "a\x01b"}, "actor"},
 		{"an unknown action", Action("reopen"), Request{Actor: "a"}, "action"},
 		{"dispatch without an assignee", Dispatch, Request{Actor: "a"}, "assignee"},
 		{"an unknown department", Dispatch, Request{Actor: "a", Assignee: "dept:zoo"}, "assignee"},

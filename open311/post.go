@@ -91,7 +91,7 @@ func (a *API) Post(ctx context.Context, form url.Values) (*Created, error) {
 		param := fe.Field
 		if param == "location" {
 			param = "lat/long"
-		} else if param == "order.title" {
+		} else if param == "title" {
 			param = "description"
 		}
 		return nil, badRequest(param, "%s", fe.Message)
