@@ -14,8 +14,8 @@ import (
 // at micro-grid level (10,000 cells) would cost as much as the query.
 type cellTable struct {
 	layer      []*area.Area // the layer as the set held it, to notice a change
-	codes      []string     // sorted
-	areas      []*area.Area // by position in codes
+	codes      []string // sorted
+	names      []string // by position in codes
 	households []int
 	pos        map[string]int32 // code → position
 }
@@ -23,10 +23,10 @@ type cellTable struct {
 func newCellTable(layer []*area.Area) *cellTable {
 	sorted := slices.Clone(layer)
 	slices.SortFunc(sorted, func(a, b *area.Area) int { return strings.Compare(a.Code, b.Code) })
-	t := &cellTable{layer: layer, codes: make([]string, len(sorted)), areas: sorted,
+	t := &cellTable{layer: layer, codes: make([]string, len(sorted)), names: make([]string, len(sorted)),
 		households: make([]int, len(sorted)), pos: make(map[string]int32, len(sorted))}
 	for i, a := range sorted {
-		t.codes[i] = a.Code
+		t.codes[i], t.names[i] = a.Code, a.Name
 		t.households[i] = households(a)
 		t.pos[a.Code] = int32(i)
 	}

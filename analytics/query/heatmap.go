@@ -200,7 +200,7 @@ func (s *Service) heatmapCells(level Level, span Span, metric string, r HeatmapR
 		row := counts[i]
 		c.Code, c.Count, c.Previous, c.Change = row.Code, row.Count, row.Previous, int64(row.Count)-int64(row.Previous)
 		if i < n {
-			c.Code, c.Name, c.Households = t.codes[lo+i], t.areas[lo+i].Name, t.households[lo+i]
+			c.Code, c.Name, c.Households = t.codes[lo+i], t.names[lo+i], t.households[lo+i]
 		}
 		if c.Households > 0 {
 			rates[k] = float64(c.Count) * 1000 / float64(c.Households)

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -88,17 +89,29 @@ func ceilGrain(grain string, t time.Time) time.Time {
 }
 
 // piecesWhere is the condition selecting the rows of orders_opened that
-// the pieces cover, with its arguments: per grain, its ranges of buckets.
+// the pieces cover, with its arguments: per grain, its ranges of buckets,
+// adjacent ones joined (the previous window's last hours and the current
+// one's first are one range).
 func piecesWhere(ps []piece) (string, []any) {
 	var conds []string
 	var args []any
 	for _, g := range grains {
-		var ranges []string
+		var same []piece
 		for _, p := range ps {
 			if p.grain == g {
-				ranges = append(ranges, "(bucket >= ? AND bucket < ?)")
-				args = append(args, bucketOf(p.from), bucketOf(p.to))
+				same = append(same, p)
 			}
+		}
+		slices.SortFunc(same, func(a, b piece) int { return a.from.Compare(b.from) })
+		var ranges []string
+		for i := 0; i < len(same); i++ {
+			from, to := same[i].from, same[i].to
+			for i+1 < len(same) && same[i+1].from.Equal(to) {
+				i++
+				to = same[i].to
+			}
+			ranges = append(ranges, "(bucket >= ? AND bucket < ?)")
+			args = append(args, bucketOf(from), bucketOf(to))
 		}
 		if len(ranges) > 0 {
 			conds = append(conds, "(grain = '"+g+"' AND ("+strings.Join(ranges, " OR ")+"))")

@@ -82,3 +82,37 @@ func TestPiecesCoverSpans(t *testing.T) {
 		}
 	}
 }
+
+func TestPiecesWhere(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.Parse("2006-01-02 15", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// The year before and the year to mid-March: the hours either side of
+	// the boundary between the windows are one range.
+	ps := append(pieces(at("2024-03-10 13"), at("2025-03-10 13")), pieces(at("2025-03-10 13"), at("2026-03-10 13"))...)
+	where, args := piecesWhere(ps)
+	want := "((grain = 'hour' AND ((bucket >= ? AND bucket < ?) OR (bucket >= ? AND bucket < ?) OR (bucket >= ? AND bucket < ?))) OR " +
+		"(grain = 'month' AND ((bucket >= ? AND bucket < ?) OR (bucket >= ? AND bucket < ?))) OR " +
+		"(grain = 'quarter' AND ((bucket >= ? AND bucket < ?) OR (bucket >= ? AND bucket < ?))))"
+	if where != want {
+		t.Errorf("where\\n %s\\nwant\\n %s", where, want)
+	}
+	wantArgs := []string{"2024-03-10 13", "2024-04-01 00", "2025-03-01 00", "2025-04-01 00", "2026-03-01 00", "2026-03-10 13",
+		"2025-01-01 00", "2025-03-01 00", "2026-01-01 00", "2026-03-01 00",
+		"2024-04-01 00", "2025-01-01 00", "2025-04-01 00", "2026-01-01 00"}
+	if len(args) != len(wantArgs) {
+		t.Fatalf("%d arguments, want %d", len(args), len(wantArgs))
+	}
+	for i, w := range wantArgs {
+		if args[i] != bucketOf(at(w)) {
+			t.Errorf("argument %d = %v, want %s", i, args[i], w)
+		}
+	}
+	if where, args := piecesWhere(nil); where != "0" || len(args) != 0 {
+		t.Errorf("no pieces: %q %v, want a condition that holds for no row", where, args)
+	}
+}
