@@ -117,7 +117,6 @@ func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, erro
 	col := levels[level].column
 	where, whereArgs := piecesWhere(append(pieces(prev.From, prev.To), pieces(span.From, span.To)...))
 	f.add(where, whereArgs...)
-	f.add(col + " != ''")
 	var rows []heatmapCount
 	q := "SELECT " + col + " AS code, sumIf(" + measure + ", bucket >= ?) AS count, sumIf(" + measure + ", bucket < ?) AS previous" +
 		" FROM orders_opened" + f.where() + " GROUP BY code"
@@ -159,7 +158,10 @@ func (s *Service) heatmapCells(level Level, span Span, metric string, r HeatmapR
 	for _, row := range rows {
 		if p, ok := t.pos[row.Code]; ok && int(p) >= lo && int(p) < hi {
 			counts[int(p)-lo] = row
-		} else {
+		} else if row.Code != "" {
+			// Orders outside every cell of the level (no micro grid where
+			// they were) are left out here rather than in the query, where
+			// the condition cost more than the rows it saves.
 			unknown = append(unknown, row)
 		}
 	}

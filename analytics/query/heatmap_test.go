@@ -258,3 +258,33 @@ func TestHeatmapMatchesRawEvents(t *testing.T) {
 		}
 	})
 }
+
+// An order located in a community but in none of its micro grids counts
+// at community level and is no cell at micro-grid level.
+func TestHeatmapLeavesOutOrdersWithoutCell(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		s := fixtureService(t, cfg)
+		err := s.eng.Exec(context.Background(), `INSERT INTO events (id, type, time, received, stream, seq, street, community, order_id, state, category)
+			VALUES ('ev-outside', 'order', ?, ?, 'events', 100, '510116001', '510116001001', 'WO-outside', 'received', 'property.fee')`,
+			now.Add(-time.Hour), now.Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for level, want := range map[string]uint64{"community": 5, "micro_grid": 4} {
+			h, err := s.Heatmap(context.Background(), HeatmapRequest{Level: level, Area: "510116001001"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sum uint64
+			for _, c := range h.Cells {
+				if c.Code == "" {
+					t.Errorf("%s: a cell without a code: %+v", level, c)
+				}
+				sum += c.Count
+			}
+			if sum != want {
+				t.Errorf("%s: %d new orders in the cells, want %d", level, sum, want)
+			}
+		}
+	})
+}
