@@ -14,8 +14,8 @@ import (
 // at micro-grid level (10,000 cells) would cost as much as the query.
 type cellTable struct {
 	layer      []*area.Area // the layer as the set held it, to notice a change
-	codes      []string // sorted
-	names      []string // by position in codes
+	codes      []string     // sorted
+	names      []string     // by position in codes
 	households []int
 	pos        map[string]int32 // code → position
 }
