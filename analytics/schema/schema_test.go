@@ -29,15 +29,15 @@ func TestSplit(t *testing.T) {
 
 // The embedded migrations are numbered 1, 2, 3 … and every statement can
 // run again, which is what makes a migration cut short safe to repeat:
-// creating and dropping only if (not) there, setting a table's settings,
-// and refilling a table only as a TRUNCATE followed at once by the INSERT
-// that fills it from scratch.
+// creating, adding and dropping only if (not) there, setting a table's
+// settings, and refilling a table only as a TRUNCATE followed at once by
+// the INSERT that fills it from scratch.
 func TestMigrationsAreNumberedAndRepeatable(t *testing.T) {
 	all, err := Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	idempotent := regexp.MustCompile(`^(CREATE (TABLE|MATERIALIZED VIEW|VIEW|DICTIONARY) IF NOT EXISTS|DROP (TABLE|VIEW) IF EXISTS|ALTER TABLE \w+ MODIFY SETTING) `)
+	idempotent := regexp.MustCompile(`^(CREATE (TABLE|MATERIALIZED VIEW|VIEW|DICTIONARY) IF NOT EXISTS|DROP (TABLE|VIEW) IF EXISTS|ALTER TABLE \w+ (MODIFY SETTING|ADD COLUMN IF NOT EXISTS)) `)
 	truncate := regexp.MustCompile(`^TRUNCATE TABLE IF EXISTS (\w+)$`)
 	for i, m := range all {
 		if m.Version != i+1 {

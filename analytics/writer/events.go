@@ -14,6 +14,7 @@ type eventColumns struct {
 	id, typ, stream                                            []string
 	time, received                                             []time.Time
 	seq                                                        []uint64
+	stored                                                     []time.Time
 	lon, lat                                                   []float64
 	street, community, compound, building                      []string
 	grid, microGrid, dedicatedGrid                             []string
@@ -29,7 +30,7 @@ func newEventColumns(n int) *eventColumns {
 	return &eventColumns{
 		id: s(), typ: s(), stream: s(),
 		time: make([]time.Time, 0, n), received: make([]time.Time, 0, n),
-		seq: make([]uint64, 0, n), lon: make([]float64, 0, n), lat: make([]float64, 0, n),
+		seq: make([]uint64, 0, n), stored: make([]time.Time, 0, n), lon: make([]float64, 0, n), lat: make([]float64, 0, n),
 		street: s(), community: s(), compound: s(), building: s(),
 		grid: s(), microGrid: s(), dedicatedGrid: s(),
 		orderID: s(), state: s(), channel: s(), category: s(), priority: s(),
@@ -55,6 +56,7 @@ func (c *eventColumns) add(m bus.Message) {
 	}
 	c.received = append(c.received, received)
 	c.seq = append(c.seq, m.Seq)
+	c.stored = append(c.stored, m.Stored)
 	c.lon = append(c.lon, e.Location.Lon())
 	c.lat = append(c.lat, e.Location.Lat())
 
@@ -111,7 +113,7 @@ func (c *eventColumns) block() *engine.Block {
 	return &engine.Block{Table: "events", Columns: []engine.Column{
 		{Name: "id", Values: c.id}, {Name: "type", Values: c.typ}, {Name: "stream", Values: c.stream},
 		{Name: "time", Values: c.time}, {Name: "received", Values: c.received}, {Name: "seq", Values: c.seq},
-		{Name: "lon", Values: c.lon}, {Name: "lat", Values: c.lat},
+		{Name: "stored", Values: c.stored}, {Name: "lon", Values: c.lon}, {Name: "lat", Values: c.lat},
 		{Name: "street", Values: c.street}, {Name: "community", Values: c.community},
 		{Name: "compound", Values: c.compound}, {Name: "building", Values: c.building},
 		{Name: "grid", Values: c.grid}, {Name: "micro_grid", Values: c.microGrid}, {Name: "dedicated_grid", Values: c.dedicatedGrid},

@@ -67,6 +67,7 @@ type patrolColumns struct {
 	homeGrid, street, community, compound []string
 	grid, microGrid, dedicatedGrid        []string
 	seq                                   []uint64
+	stored                                []time.Time
 }
 
 func newPatrolColumns(msgs []bus.Message) *patrolColumns {
@@ -78,7 +79,7 @@ func newPatrolColumns(msgs []bus.Message) *patrolColumns {
 		lon: make([]float64, 0, n), lat: make([]float64, 0, n),
 		heading: make([]float32, 0, n), speed: make([]float32, 0, n), battery: make([]float32, 0, n),
 		homeGrid: s(), street: s(), community: s(), compound: s(), grid: s(), microGrid: s(), dedicatedGrid: s(),
-		seq: make([]uint64, 0, n),
+		seq: make([]uint64, 0, n), stored: make([]time.Time, 0, n),
 	}
 	for _, m := range msgs {
 		c.add(m)
@@ -111,6 +112,7 @@ func (c *patrolColumns) add(m bus.Message) {
 	c.microGrid = append(c.microGrid, a.MicroGrid)
 	c.dedicatedGrid = append(c.dedicatedGrid, a.DedicatedGrid)
 	c.seq = append(c.seq, m.Seq)
+	c.stored = append(c.stored, m.Stored)
 }
 
 func (c *patrolColumns) block() *engine.Block {
@@ -121,6 +123,6 @@ func (c *patrolColumns) block() *engine.Block {
 		{Name: "heading", Values: c.heading}, {Name: "speed", Values: c.speed}, {Name: "battery", Values: c.battery},
 		{Name: "home_grid", Values: c.homeGrid}, {Name: "street", Values: c.street}, {Name: "community", Values: c.community},
 		{Name: "compound", Values: c.compound}, {Name: "grid", Values: c.grid}, {Name: "micro_grid", Values: c.microGrid},
-		{Name: "dedicated_grid", Values: c.dedicatedGrid}, {Name: "seq", Values: c.seq},
+		{Name: "dedicated_grid", Values: c.dedicatedGrid}, {Name: "seq", Values: c.seq}, {Name: "stored", Values: c.stored},
 	}}
 }

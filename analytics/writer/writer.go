@@ -8,10 +8,12 @@
 // The bus may deliver a batch again (after a crash, up to about 100 ms of
 // acknowledgements are lost, and an insert that failed may have landed
 // anyway). The writer skips what ClickHouse already has: events by their
-// stream sequence, which it looks up for any batch at or below the highest
-// sequence stored when it started and for any batch retried after a
-// failure. So every event is inserted once, and the rollups that
-// materialized views feed from inserts count it once.
+// stream sequence and the time the bus stored them, which it looks up for
+// any batch at or below the highest sequence stored when it started and for
+// any batch retried after a failure. So every event is inserted once, and
+// the rollups that materialized views feed from inserts count it once; and
+// a bus set up anew, whose sequences start again at 1, has its events
+// written, not taken for ones stored before.
 package writer
 
 import (
@@ -76,12 +78,12 @@ func New(store *analytics.Store, cfg Config) *Writer {
 	w := &Writer{cfg: cfg, eng: store.Engine(), metrics: newMetrics()}
 	w.events = &sink{stream: bus.EventsStream, durable: cfg.EventsDurable, table: "events",
 		maxSeqQuery:    "SELECT max(seq) AS seq FROM events WHERE stream = '" + bus.EventsStream + "'",
-		storedSeqQuery: "SELECT seq FROM events WHERE stream = '" + bus.EventsStream + "' AND seq BETWEEN ? AND ?",
+		storedSeqQuery: "SELECT seq, stored, received AS at FROM events WHERE stream = '" + bus.EventsStream + "' AND seq BETWEEN ? AND ?",
 		build:          buildEvents}
 	ds := newDownsampler()
 	w.patrols = &sink{stream: bus.PatrolStream, durable: cfg.PatrolDurable, table: "patrol_samples",
 		maxSeqQuery:    "SELECT max(seq) AS seq FROM patrol_samples",
-		storedSeqQuery: "SELECT seq FROM patrol_samples WHERE seq BETWEEN ? AND ?",
+		storedSeqQuery: "SELECT seq, stored, time AS at FROM patrol_samples WHERE seq BETWEEN ? AND ?",
 		build: func(msgs []bus.Message, stored map[uint64]bool) (*engine.Block, int, func()) {
 			keep, commit := ds.pick(msgs, stored)
 			return newPatrolColumns(keep).block(), len(keep), commit
@@ -132,6 +134,50 @@ type seqRow struct {
 	Seq uint64 `ch:"seq"`
 }
 
+// storedRow is a stored row's place in its stream: the sequence, when the
+// bus stored the message, and when it was received (a patrol report: when
+// it was made), for rows from before the bus's time was kept.
+type storedRow struct {
+	Seq    uint64    `ch:"seq"`
+	Stored time.Time `ch:"stored"`
+	At     time.Time `ch:"at"`
+}
+
+// Rows written before the bus's time was kept hold the zero time (1970)
+// instead; such a row is taken for a message of its sequence that the bus
+// stored from a minute before the row was received to ten minutes after:
+// a redelivered message was stored within milliseconds of its receipt,
+// while a bus set up anew reaches the same sequence much later.
+const (
+	legacyEarly = time.Minute
+	legacyLate  = 10 * time.Minute
+)
+
+// matchStored is the sequences of msgs that rows hold already: those with
+// a row of the same sequence stored by the bus at the same time (to the
+// millisecond, as stored).
+func matchStored(msgs []bus.Message, rows []storedRow) map[uint64]bool {
+	bySeq := make(map[uint64][]storedRow, len(rows))
+	for _, r := range rows {
+		bySeq[r.Seq] = append(bySeq[r.Seq], r)
+	}
+	stored := make(map[uint64]bool, len(rows))
+	for _, m := range msgs {
+		for _, r := range bySeq[m.Seq] {
+			if ms := r.Stored.UnixMilli(); ms != 0 {
+				if ms == m.Stored.UnixMilli() {
+					stored[m.Seq] = true
+				}
+				continue
+			}
+			if d := m.Stored.Sub(r.At); d >= -legacyEarly && d <= legacyLate {
+				stored[m.Seq] = true
+			}
+		}
+	}
+	return stored
+}
+
 // write inserts one batch, or returns why it could not, so the bus tries
 // it again later.
 func (w *Writer) write(ctx context.Context, s *sink, msgs []bus.Message) (err error) {
@@ -154,14 +200,11 @@ func (w *Writer) write(ctx context.Context, s *sink, msgs []bus.Message) (err er
 	first, last := msgs[0].Seq, msgs[len(msgs)-1].Seq
 	var stored map[uint64]bool
 	if s.uncertain || first <= s.watermark {
-		var rows []seqRow
+		var rows []storedRow
 		if err := w.eng.Select(ctx, &rows, s.storedSeqQuery, first, last); err != nil {
 			return fmt.Errorf("checking %s for redelivered events: %w", s.table, err)
 		}
-		stored = make(map[uint64]bool, len(rows))
-		for _, r := range rows {
-			stored[r.Seq] = true
-		}
+		stored = matchStored(msgs, rows)
 	}
 	block, n, commit := s.build(msgs, stored)
 	if n > 0 {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridpulse/gridpulse/analytics"
 	"github.com/gridpulse/gridpulse/analytics/analyticstest"
@@ -94,6 +95,37 @@ func TestWriterSkipsRedeliveredEvents(t *testing.T) {
 			if got := again.metric(t, "gridpulse_analytics_rows_written_total", table); got != 0 {
 				t.Errorf("the second writer wrote %v rows to %s, want none", got, table)
 			}
+		}
+	})
+}
+
+// A bus set up anew (its storage lost, ClickHouse kept) numbers its
+// messages from 1 again: the writer must write them, not take them for the
+// messages of those numbers it stored from the old bus.
+func TestWriterWritesABusSetUpAnew(t *testing.T) {
+	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
+		store := analyticstest.Open(t, cfg)
+		old := openBus(t)
+		before := slices.Concat(orderEvents("a", 20), alarmEvents("a", 4), patrolEvents(2, 3))
+		publish(t, old, before)
+		first := startWriter(t, store, old, testConfig(""))
+		waitCaughtUp(t, first, old)
+		first.stop(t)
+
+		anew := openBus(t)
+		// The same workers an hour later, as new reports.
+		later := patrolEvents(2, 3)
+		for _, e := range later {
+			e.ID += "-later"
+			e.Time.Time = e.Time.Add(time.Hour)
+		}
+		after := slices.Concat(orderEvents("b", 20), alarmEvents("b", 4), later)
+		publish(t, anew, after)
+		second := startWriter(t, store, anew, testConfig(""))
+		waitCaughtUp(t, second, anew)
+		checkSummary(t, store, slices.Concat(before, after))
+		if got := second.metric(t, "gridpulse_analytics_redelivered_events_total", bus.EventsStream); got != 0 {
+			t.Errorf("%v events of the new bus were taken for stored ones", got)
 		}
 	})
 }
