@@ -50,21 +50,27 @@ func (s *Store) OpenOrders(ctx context.Context, first bus.First) ([]*live.Order,
 		Compound    string     `ch:"compound"`
 		Grid        string     `ch:"grid"`
 		MicroGrid   string     `ch:"micro_grid"`
+		Building    string     `ch:"building"`
+		Dedicated   string     `ch:"dedicated_grid"`
 		Lon         float64    `ch:"lon"`
 		Lat         float64    `ch:"lat"`
 	}
 	where, args := notHeld("order_id", heldOrders, first)
 	// The inner query picks the orders never closed, or changed since they
 	// were, from plain columns: folding every column of the many closed
-	// orders is what would take the time.
-	if err := s.eng.Select(ctx, &rows, "SELECT * FROM (SELECT order_id, argMaxMerge(state) AS state, argMaxMerge(channel) AS channel, argMaxMerge(category) AS category, "+
+	// orders is what would take the time. The fold keeps no building or
+	// dedicated grid; those come from the same orders' latest events.
+	notClosed := "SELECT order_id FROM orders GROUP BY order_id HAVING max(closed_at) IS NULL OR max(closed_at) < max(updated_at)"
+	if err := s.eng.Select(ctx, &rows, "SELECT o.*, e.building AS building, e.dedicated_grid AS dedicated_grid FROM ("+
+		"SELECT order_id, argMaxMerge(state) AS state, argMaxMerge(channel) AS channel, argMaxMerge(category) AS category, "+
 		"argMaxMerge(priority) AS priority, argMaxMerge(title) AS title, argMaxMerge(assignee) AS assignee, "+
 		"argMaxMerge(deadline) AS deadline, max(escalations) AS escalations, min(opened_at) AS opened, max(updated_at) AS updated, "+
 		"argMaxMerge(street) AS street, argMaxMerge(community) AS community, argMaxMerge(compound) AS compound, "+
 		"argMaxMerge(grid) AS grid, argMaxMerge(micro_grid) AS micro_grid, argMaxMerge(lon) AS lon, argMaxMerge(lat) AS lat "+
-		"FROM orders WHERE order_id IN (SELECT order_id FROM orders GROUP BY order_id "+
-		"HAVING max(closed_at) IS NULL OR max(closed_at) < max(updated_at))"+where+
-		" GROUP BY order_id) WHERE state != 'closed' ORDER BY order_id", args...); err != nil {
+		"FROM orders WHERE order_id IN ("+notClosed+")"+where+" GROUP BY order_id) AS o "+
+		"LEFT JOIN (SELECT order_id, argMax(building, (time, seq)) AS building, argMax(dedicated_grid, (time, seq)) AS dedicated_grid "+
+		"FROM events WHERE type = 'order' AND order_id IN ("+notClosed+") GROUP BY order_id) AS e ON o.order_id = e.order_id "+
+		"WHERE o.state != 'closed' ORDER BY o.order_id", args...); err != nil {
 		return nil, fmt.Errorf("analytics: open orders to restore: %w", err)
 	}
 	out := make([]*live.Order, 0, len(rows))
@@ -73,8 +79,8 @@ func (s *Store) OpenOrders(ctx context.Context, first bus.First) ([]*live.Order,
 			OrderID: r.OrderID, State: event.State(r.State), Channel: event.Channel(r.Channel),
 			Category: r.Category, Priority: event.Priority(r.Priority), Title: r.Title,
 			Location: event.Position{r.Lon, r.Lat},
-			Area: event.Chain{Street: r.Street, Community: r.Community, Compound: r.Compound,
-				GeneralGrid: r.Grid, MicroGrid: r.MicroGrid},
+			Area: event.Chain{Street: r.Street, Community: r.Community, Compound: r.Compound, Building: r.Building,
+				GeneralGrid: r.Grid, MicroGrid: r.MicroGrid, DedicatedGrid: r.Dedicated},
 			Opened: event.Time{Time: r.Opened.UTC()}, Updated: event.Time{Time: r.Updated.UTC()},
 			Escalations: int(r.Escalations), Assignee: r.Assignee,
 		}
@@ -103,19 +109,25 @@ func (s *Store) ActiveAlarms(ctx context.Context, first bus.First) ([]*live.Alar
 		Community  string    `ch:"community"`
 		Compound   string    `ch:"compound"`
 		Building   string    `ch:"building"`
+		Grid       string    `ch:"grid"`
 		MicroGrid  string    `ch:"micro_grid"`
+		Dedicated  string    `ch:"dedicated_grid"`
 		Lon        float64   `ch:"lon"`
 		Lat        float64   `ch:"lat"`
 	}
 	where, args := notHeld("alarm_id", heldAlarms, first)
-	if err := s.eng.Select(ctx, &rows, "SELECT * FROM (SELECT alarm_id, argMaxMerge(action) AS action, argMaxMerge(severity) AS severity, argMaxMerge(device_id) AS device_id, "+
+	// As for orders: the fold keeps no general or dedicated grid.
+	notCleared := "SELECT alarm_id FROM alarms GROUP BY alarm_id HAVING max(cleared_at) IS NULL OR max(cleared_at) < max(updated_at)"
+	if err := s.eng.Select(ctx, &rows, "SELECT a.*, e.grid AS grid, e.dedicated_grid AS dedicated_grid FROM ("+
+		"SELECT alarm_id, argMaxMerge(action) AS action, argMaxMerge(severity) AS severity, argMaxMerge(device_id) AS device_id, "+
 		"argMaxMerge(device_type) AS device_type, argMaxMerge(kind) AS kind, argMaxMerge(message) AS message, "+
 		"min(raised_at) AS raised, max(updated_at) AS updated, "+
 		"argMaxMerge(street) AS street, argMaxMerge(community) AS community, argMaxMerge(compound) AS compound, "+
 		"argMaxMerge(building) AS building, argMaxMerge(micro_grid) AS micro_grid, argMaxMerge(lon) AS lon, argMaxMerge(lat) AS lat "+
-		"FROM alarms WHERE alarm_id IN (SELECT alarm_id FROM alarms GROUP BY alarm_id "+
-		"HAVING max(cleared_at) IS NULL OR max(cleared_at) < max(updated_at))"+where+
-		" GROUP BY alarm_id) WHERE action != ? ORDER BY alarm_id", append(args, string(event.Clear))...); err != nil {
+		"FROM alarms WHERE alarm_id IN ("+notCleared+")"+where+" GROUP BY alarm_id) AS a "+
+		"LEFT JOIN (SELECT alarm_id, argMax(grid, (time, seq)) AS grid, argMax(dedicated_grid, (time, seq)) AS dedicated_grid "+
+		"FROM events WHERE type = 'alarm' AND alarm_id IN ("+notCleared+") GROUP BY alarm_id) AS e ON a.alarm_id = e.alarm_id "+
+		"WHERE a.action != ? ORDER BY a.alarm_id", append(args, string(event.Clear))...); err != nil {
 		return nil, fmt.Errorf("analytics: active alarms to restore: %w", err)
 	}
 	out := make([]*live.Alarm, 0, len(rows))
@@ -126,7 +138,7 @@ func (s *Store) ActiveAlarms(ctx context.Context, first bus.First) ([]*live.Alar
 			Message: r.Message, Raised: event.Time{Time: r.Raised.UTC()}, Updated: event.Time{Time: r.Updated.UTC()},
 			Location: event.Position{r.Lon, r.Lat},
 			Area: event.Chain{Street: r.Street, Community: r.Community, Compound: r.Compound,
-				Building: r.Building, MicroGrid: r.MicroGrid},
+				Building: r.Building, GeneralGrid: r.Grid, MicroGrid: r.MicroGrid, DedicatedGrid: r.Dedicated},
 		}
 		if event.Action(r.Action) == event.Acknowledge {
 			a.Status = live.AlarmAcknowledged

@@ -16,7 +16,8 @@ import (
 )
 
 var restoreChain = event.Chain{Street: "510116001", Community: "510116001001", Compound: "5101160010010003",
-	GeneralGrid: "510116001001001", MicroGrid: "510116001001001002"}
+	Building: "5101160010010003007", GeneralGrid: "510116001001001", MicroGrid: "510116001001001002",
+	DedicatedGrid: "510116001001501"}
 
 func orderStep(id, orderID string, st event.State, ago time.Duration) *event.Event {
 	o := &event.Order{OrderID: orderID, State: st}
@@ -184,7 +185,7 @@ func TestRestoreLiveFromHistory(t *testing.T) {
 		if got, want := alarmStatuses(alarms), []string{"AL-1:raised@0", "AL-3:acknowledged@0"}; !slices.Equal(got, want) {
 			t.Errorf("ActiveAlarms = %v, want %v", got, want)
 		}
-		if a := alarms[0]; a.DeviceID != "dev-AL-1" || a.Kind != "trapped_person" || a.Severity != "critical" {
+		if a := alarms[0]; a.DeviceID != "dev-AL-1" || a.Kind != "trapped_person" || a.Severity != "critical" || a.Area != restoreChain {
 			t.Errorf("AL-1 restored as %+v", a)
 		}
 		// An empty stream holds nothing, and a bus set up anew (sequences
