@@ -39,7 +39,7 @@ type Engine interface {
 var insertSettings = map[string]string{"optimize_on_insert": "0"}
 
 // Block is rows for one table, held column by column: the shape a server
-// takes fastest and one pass turns into text for the embedded engine.
+// takes fastest and one pass turns into Native for the embedded engine.
 type Block struct {
 	Table   string
 	Columns []Column
