@@ -59,9 +59,9 @@ type Config struct {
 	OfflineAfter time.Duration
 	// ForgetAfter is the silence after which a worker leaves the state.
 	// It is also how far back Run replays the patrol stream, so a restart
-	// rebuilds the same set of workers; replay time grows with it (about
-	// 40,000 positions a second here, so 15 minutes of 3,000 workers
-	// reporting every 5 s take some 10 s to replay).
+	// rebuilds the same set of workers; replay time grows with it (the
+	// stream holds one sample per worker per minute, so 15 minutes of
+	// 3,000 workers are 45,000 samples, about a second).
 	ForgetAfter time.Duration
 	// KeepClosed is how long a closed order or cleared alarm is remembered
 	// (by its closing event's time) so that late repeats of its events do
