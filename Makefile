@@ -10,8 +10,14 @@ SHELL := bash
 ADDR ?= 127.0.0.1:8080
 DATA ?= data
 PRESET ?= shuangliu
+# Before the first start make run writes a year of history into ClickHouse
+# for the weather map and the trend panels (about ten minutes, once;
+# HISTORY= skips it). Its open orders are restored onto the live map; with
+# no history the simulator's warm-up gives the map its backlog instead.
+HISTORY ?= 365d
+SIM_WARMUP := $(if $(HISTORY),0s,72h)
 # make run drives the district with the simulator; SERVE_FLAGS= turns it off.
-SERVE_FLAGS ?= --simulate --sim-warmup 72h
+SERVE_FLAGS ?= --simulate --sim-warmup $(SIM_WARMUP)
 CHROMIUM_PATH ?= /usr/bin/chromium
 # The race detector needs cgo and a C compiler; without them the tests run
 # without it.
@@ -32,10 +38,14 @@ export CHROMIUM_PATH
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-run: build ## build, seed $(DATA)/areas with the $(PRESET) preset if empty, serve on $(ADDR) with the simulator
+run: build ## build, seed $(DATA)/areas with the $(PRESET) preset and $(HISTORY) of history if empty, serve on $(ADDR) with the simulator
 	@if ! compgen -G '$(DATA)/areas/*.geojson' >/dev/null; then \
 		echo "seeding $(DATA)/areas with the $(PRESET) preset"; \
 		$(BIN) seed --preset $(PRESET) --out $(DATA)/areas; \
+	fi
+	@if [ -n "$(HISTORY)" ] && [ ! -d '$(DATA)/clickhouse' ]; then \
+		echo "writing $(HISTORY) of history into $(DATA)/clickhouse (once; make run HISTORY= skips it)"; \
+		$(BIN) seed --data $(DATA) --history $(HISTORY); \
 	fi
 	$(BIN) serve --addr $(ADDR) --data $(DATA) $(SERVE_FLAGS)
 
