@@ -1,11 +1,9 @@
 package simulate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -157,37 +155,7 @@ func (a *actor) suggest(ctx context.Context, orderID string) string {
 	return s.Workers[0].WorkerID
 }
 
-// do makes one request and reads the whole answer.
+// do makes one request to the server's dispatch API.
 func (a *actor) do(ctx context.Context, method, target string, body []byte) (status int, data []byte, retryAfter time.Duration, err error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, target, rd)
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("User-Agent", "gridpulse-simulate")
-	for k, vs := range a.header {
-		req.Header.Del(k)
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	resp, err := a.client.Do(req)
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	defer resp.Body.Close()
-	data, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return 0, nil, 0, fmt.Errorf("read reply: %w", err)
-	}
-	if d, perr := time.ParseDuration(resp.Header.Get("Retry-After") + "s"); perr == nil && d > 0 {
-		retryAfter = d
-	}
-	return resp.StatusCode, data, retryAfter, nil
+	return request(ctx, a.client, a.header, method, target, body, 1<<20)
 }

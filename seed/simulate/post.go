@@ -144,27 +144,39 @@ func (p *poster) send(ctx context.Context, body []byte, evs []*event.Event) erro
 	}
 }
 
-// do makes one request and reads the whole answer, so the connection can
-// be reused.
+// do posts one batch.
 func (p *poster) do(ctx context.Context, body []byte) (status int, data []byte, retryAfter time.Duration, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(body))
+	return request(ctx, p.client, p.header, http.MethodPost, p.url, body, 16<<20)
+}
+
+// request makes one request to the server, with the simulator's headers,
+// and reads the whole answer (at most limit bytes) so the connection can
+// be reused; retryAfter is the server's Retry-After, in seconds, if any.
+func request(ctx context.Context, client *http.Client, header http.Header, method, target string, body []byte, limit int64) (status int, data []byte, retryAfter time.Duration, err error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return 0, nil, 0, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("User-Agent", "gridpulse-simulate")
-	for k, vs := range p.header {
+	for k, vs := range header {
 		req.Header.Del(k)
 		for _, v := range vs {
 			req.Header.Add(k, v)
 		}
 	}
-	resp, err := p.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, nil, 0, err
 	}
 	defer resp.Body.Close()
-	data, err = io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	data, err = io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
 		return 0, nil, 0, fmt.Errorf("read reply: %w", err)
 	}
