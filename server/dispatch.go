@@ -140,8 +140,7 @@ func (s *Server) getOrderQueue(c echo.Context) error {
 	if items == nil {
 		items = []dispatch.QueueItem{}
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, struct {
+	return uncachedJSON(c, struct {
 		Total  int                  `json:"total"`
 		Orders []dispatch.QueueItem `json:"orders"`
 	}{total, items})
@@ -162,8 +161,7 @@ func (s *Server) getOrder(c echo.Context) error {
 	if err != nil {
 		return dispatchError(c, id, err)
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, info)
+	return uncachedJSON(c, info)
 }
 
 // getSuggestions answers GET /api/v1/orders/{id}/suggestions?k=5: the
@@ -195,8 +193,7 @@ func (s *Server) getSuggestions(c echo.Context) error {
 	if err != nil {
 		return dispatchError(c, id, err)
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, sug)
+	return uncachedJSON(c, sug)
 }
 
 // getOrderHistory answers GET /api/v1/orders/{id}/history: the audit
@@ -230,8 +227,7 @@ func (s *Server) getOrderHistory(c echo.Context) error {
 	if len(trail) == 0 && !live {
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "id", Message: fmt.Sprintf("no steps of order %s are stored", id)}
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, struct {
+	return uncachedJSON(c, struct {
 		OrderID string                 `json:"order_id"`
 		Steps   []dispatch.AuditRecord `json:"steps"`
 	}{id, trail})

@@ -13,8 +13,7 @@ type statusBody struct {
 
 // getHealthz answers GET /healthz: the process is alive and serving.
 func (s *Server) getHealthz(c echo.Context) error {
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, statusBody{Status: "ok"})
+	return uncachedJSON(c, statusBody{Status: "ok"})
 }
 
 // getReadyz answers GET /readyz: 200 once the areas are indexed, the bus
@@ -32,4 +31,11 @@ func (s *Server) getReadyz(c echo.Context) error {
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeNotReady, Message: err.Error()}
 	}
 	return c.JSON(http.StatusOK, statusBody{Status: "ready"})
+}
+
+// uncachedJSON answers 200 with v, marked not to be cached: live answers
+// change with every event.
+func uncachedJSON(c echo.Context, v any) error {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, v)
 }

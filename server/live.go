@@ -106,8 +106,7 @@ func (s *Server) getCounts(c echo.Context) error {
 			return invalidField("area", "%v", err)
 		}
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, struct {
+	return uncachedJSON(c, struct {
 		Area string     `json:"area,omitempty"`
 		At   event.Time `json:"at"`
 		live.Counts

@@ -53,8 +53,7 @@ func (s *Server) getNearest(c echo.Context) error {
 	if workers == nil {
 		workers = []live.Nearby{}
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, struct {
+	return uncachedJSON(c, struct {
 		At      event.Time    `json:"at"`
 		Workers []live.Nearby `json:"workers"`
 	}{event.Time{Time: time.Now()}, workers})
