@@ -73,6 +73,10 @@ func TestDecodeOneNamesTheField(t *testing.T) {
 	}{
 		{"not an object", `[1,2]`, ""},
 		{"unknown field", `{"id":"x","colour":"red"}`, "colour"},
+		{"unknown field in the payload", `{"id":"x","patrol":{"worker_id":"W","nickname":"x"}}`, "patrol.nickname"},
+		{"unknown field in a payload named in capitals", `{"id":"x","Alarm":{"colour":"red"}}`, "alarm.colour"},
+		{"unknown field of a known name, nested", `{"order":{"id":"x"}}`, "order.id"},
+		{"unknown empty key", `{"":1}`, `""`},
 		{"string latitude", `{"id":"x","location":[103.9,"30.5"]}`, "location"},
 		{"three numbers", `{"id":"x","location":[103.9,30.5,10]}`, "location"},
 		{"location object", `{"id":"x","location":{"lon":1,"lat":2}}`, "location"},
