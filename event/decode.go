@@ -142,8 +142,12 @@ func fieldOf(raw []byte, err error) *FieldError {
 // "colour" at the top, "patrol.colour" inside the patrol. encoding/json
 // names the key but not the object holding it.
 func unknownFieldPath(raw []byte, name string) string {
-	if path, ok := findUnknown(raw, reflect.TypeFor[Event](), name); ok {
-		return path
+	// The event is the first value; what follows it is refused later.
+	var first json.RawMessage
+	if json.NewDecoder(bytes.NewReader(raw)).Decode(&first) == nil {
+		if path, ok := findUnknown(first, reflect.TypeFor[Event](), name); ok {
+			return path
+		}
 	}
 	return pathKey(name)
 }
@@ -178,7 +182,7 @@ func findUnknown(raw []byte, t reflect.Type, name string) (string, bool) {
 			continue
 		}
 		if path, ok := findUnknown(obj[k], ft, name); ok {
-			return jsonName(f) + "." + path, true
+			return pathKey(k) + "." + path, true // as the sender wrote it
 		}
 	}
 	return "", false
