@@ -18,6 +18,8 @@ HISTORY ?= 365d
 SIM_WARMUP := $(if $(HISTORY),0s,72h)
 # make run drives the district with the simulator; SERVE_FLAGS= turns it off.
 SERVE_FLAGS ?= --simulate --sim-warmup $(SIM_WARMUP)
+# Who may sign in: the demo users by default; ACCESS="--users users.yaml" for real ones.
+ACCESS ?= --demo
 CHROMIUM_PATH ?= /usr/bin/chromium
 # The race detector needs cgo and a C compiler; without them the tests run
 # without it.
@@ -47,7 +49,7 @@ run: build ## build, seed $(DATA)/areas with the $(PRESET) preset and $(HISTORY)
 		echo "writing $(HISTORY) of history into $(DATA)/clickhouse (once; make run HISTORY= skips it)"; \
 		$(BIN) seed --data $(DATA) --history $(HISTORY); \
 	fi
-	$(BIN) serve --addr $(ADDR) --data $(DATA) $(SERVE_FLAGS)
+	$(BIN) serve --addr $(ADDR) --data $(DATA) $(ACCESS) $(SERVE_FLAGS)
 
 build: $(FRONTEND_DIST) go-deps chdb ## build the frontend and bin/gridpulse
 	go build -o $(BIN) ./cmd/gridpulse

@@ -30,6 +30,9 @@ type Config struct {
 	// revalidating it with its ETag. Tiles change only when the areas are
 	// reseeded or imported. Default 5 minutes.
 	TileMaxAge time.Duration
+	// MaxWSConnsPerUser bounds one user's open WebSocket connections: a
+	// wall of screens and a few tabs, not a scraper. Default 16.
+	MaxWSConnsPerUser int
 }
 
 // Defaults used by withDefaults.
@@ -43,6 +46,7 @@ const (
 	defaultMaxBodyBytes      = 1 << 20
 	defaultMaxEventsBody     = 4 << 20
 	defaultTileMaxAge        = 5 * time.Minute
+	defaultMaxWSConnsPerUser = 16
 )
 
 // withDefaults fills every zero field of c with its default.
@@ -73,6 +77,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.TileMaxAge <= 0 {
 		c.TileMaxAge = defaultTileMaxAge
+	}
+	if c.MaxWSConnsPerUser <= 0 {
+		c.MaxWSConnsPerUser = defaultMaxWSConnsPerUser
 	}
 	return c
 }

@@ -26,6 +26,9 @@ type Dashboard struct {
 type dashboardConfig struct {
 	// Basemap is null when none is configured.
 	Basemap *basemapConfig `json:"basemap"`
+	// csp is the page's Content-Security-Policy, which must let the
+	// basemap's origin in.
+	csp string
 }
 
 type basemapConfig struct {
@@ -70,6 +73,7 @@ func (s *Server) SetDashboard(d Dashboard) error {
 		}
 		cfg.Basemap = &basemapConfig{Tiles: tiles}
 	}
+	cfg.csp = contentSecurityPolicy(cfg.Basemap)
 	s.dashboard.Store(&cfg)
 	return nil
 }

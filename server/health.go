@@ -23,6 +23,9 @@ func (s *Server) getReadyz(c echo.Context) error {
 	if _, err := s.loaded(); err != nil {
 		return err
 	}
+	if !s.open && s.auth.Load() == nil {
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeNotReady, Message: "access control is starting"}
+	}
 	l, err := s.liveReady()
 	if err != nil {
 		return err

@@ -66,7 +66,7 @@ func (s *Server) postEvents(c echo.Context) error {
 	if err != nil {
 		return err // the body limit's 413, or the client went away
 	}
-	resp, err := l.Ingest.Submit(c.Request().Context(), body)
+	resp, err := l.Ingest.SubmitAdmitted(c.Request().Context(), body, func(n int) error { return chargeIntegrator(c, n) })
 	var batchErr *event.BatchError
 	if errors.As(err, &batchErr) {
 		return invalidField(batchErr.Field, "%s", batchErr.Message)
@@ -125,12 +125,20 @@ func (s *Server) getCatalogue(c echo.Context) error {
 	})
 }
 
-// serveWS hands /ws to the hub once the live pipeline is ready.
+// serveWS hands /ws to the hub once the live pipeline is ready, within the
+// user's share of connections. The hub cuts what the connection sees to
+// the principal's area (see WSScope).
 func (s *Server) serveWS(c echo.Context) error {
 	l, err := s.liveReady()
 	if err != nil {
 		return err
 	}
+	p := principal(c)
+	if !s.wsConns.take(p.Name) {
+		return &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, Field: "user",
+			Message: fmt.Sprintf("user %s already has %d live connections open", p.Name, s.cfg.MaxWSConnsPerUser)}
+	}
+	defer s.wsConns.give(p.Name)
 	l.Hub.ServeHTTP(c.Response(), c.Request())
 	return nil
 }

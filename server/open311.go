@@ -159,6 +159,10 @@ func (s *Server) postRequest(c echo.Context, api *open311.API) (int, any, error)
 	if len(r.URL.RawQuery) > 0 {
 		return 0, nil, &open311.Error{Code: http.StatusBadRequest, Description: "query: send the parameters in the body"}
 	}
+	if err := chargeIntegrator(c, 1); err != nil {
+		e := err.(*Error)
+		return 0, nil, &open311.Error{Code: e.Status, Description: "api_key: " + e.Message}
+	}
 	created, err := api.Post(r.Context(), form)
 	if err != nil {
 		return 0, nil, err

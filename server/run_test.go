@@ -9,7 +9,7 @@ import (
 )
 
 func TestRunServesUntilCancelled(t *testing.T) {
-	s, err := New(Config{Addr: "127.0.0.1:0"}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
+	s, err := New(Config{Addr: "127.0.0.1:0"}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler), Open: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 }
 
 func TestRunReportsABusyAddress(t *testing.T) {
-	first, err := New(Config{Addr: "127.0.0.1:0"}, Deps{Logger: slog.New(slog.DiscardHandler)})
+	first, err := New(Config{Addr: "127.0.0.1:0"}, Deps{Logger: slog.New(slog.DiscardHandler), Open: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestRunReportsABusyAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	second, err := New(Config{Addr: addr}, Deps{Logger: slog.New(slog.DiscardHandler)})
+	second, err := New(Config{Addr: addr}, Deps{Logger: slog.New(slog.DiscardHandler), Open: true})
 	if err != nil {
 		t.Fatal(err)
 	}

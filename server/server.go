@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/gridpulse/gridpulse/auth"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
 	"github.com/gridpulse/gridpulse/open311"
@@ -37,6 +38,10 @@ type Deps struct {
 	// Registry holds the server's metrics, served at /metrics. Default a
 	// fresh registry with the Go runtime and process collectors.
 	Registry *prometheus.Registry
+	// Open serves every request as the command centre, with no sign-in.
+	// It is for tests of the other parts; a deployment hands the server
+	// its access control with SetAuth instead.
+	Open bool
 }
 
 // Areas are the indexed areas and their tile renderer. The server answers
@@ -60,6 +65,9 @@ type Server struct {
 	dispatch  atomic.Pointer[Dispatch]
 	open311   atomic.Pointer[open311.API]
 	dashboard atomic.Pointer[dashboardConfig]
+	auth      atomic.Pointer[auth.Authority]
+	open      bool
+	wsConns   *connCounter
 
 	bound     chan struct{} // closed once Run listens
 	boundAddr string
@@ -74,7 +82,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Registry == nil {
 		deps.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, log: deps.Logger, metrics: newMetrics(deps.Registry), bound: make(chan struct{})}
+	s := &Server{cfg: cfg, log: deps.Logger, metrics: newMetrics(deps.Registry), bound: make(chan struct{}),
+		open: deps.Open, wsConns: newConnCounter(cfg.MaxWSConnsPerUser)}
 	if deps.Frontend != nil {
 		st, err := loadStatic(deps.Frontend)
 		if err != nil {
@@ -90,6 +99,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Use(
 		s.observe,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: s.logPanic}),
+		s.secureHeaders,
+		s.authenticate,
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 			Limit:   strconv.FormatInt(cfg.MaxBodyBytes, 10) + "B",
 			Skipper: func(c echo.Context) bool { return c.Path() == eventsPath },
@@ -105,6 +116,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	e.Match(getHead, "/api/v1/locate", s.getLocate)
 	e.Match(getHead, "/api/v1/catalogue", s.getCatalogue)
 	e.Match(getHead, "/api/v1/live/counts", s.getCounts)
+	s.routeLogin(e, getHead)
 	s.routeAnalytics(e, getHead)
 	s.routeDispatch(e, getHead)
 	s.routeOpen311(e, getHead)

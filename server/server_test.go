@@ -58,7 +58,7 @@ var testFrontend = fstest.MapFS{
 // false.
 func newTestServer(t *testing.T, loaded bool) *Server {
 	t.Helper()
-	s, err := New(Config{}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
+	s, err := New(Config{}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler), Open: true})
 	if err != nil {
 		t.Fatal(err)
 	}

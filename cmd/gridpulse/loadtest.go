@@ -12,10 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/auth"
+	"github.com/gridpulse/gridpulse/seed/simulate"
 	"github.com/gridpulse/gridpulse/stream/loadtest"
 )
 
@@ -29,6 +32,8 @@ type loadtestOptions struct {
 	data       string
 	json       bool
 	cpuProfile string
+	user       string
+	password   string
 	cfg        loadtest.Config
 }
 
@@ -54,6 +59,9 @@ func parseLoadtestFlags(args []string) (loadtestOptions, error) {
 	flags.IntVar(&c.OpenOrders, "open-orders", c.OpenOrders, "work orders kept open at once, each moving through received, dispatched, in progress, closed")
 	flags.IntVar(&c.ActiveAlarms, "active-alarms", c.ActiveAlarms, "alarms kept active at once, each raised, acknowledged, cleared")
 	flags.UintVar(&seed, "seed", uint(c.Seed), "seed of the places, viewports and choices")
+	flags.StringVar(&c.Key, "key", envOr("GRIDPULSE_KEY", ""), "integrator key to post events with (env GRIDPULSE_KEY); the in-process server's demo key by default")
+	flags.StringVar(&o.user, "user", "", "user the clients watch as, signed in with --password; the in-process server's demo command centre by default")
+	flags.StringVar(&o.password, "password", envOr("GRIDPULSE_PASSWORD", ""), "password of --user (env GRIDPULSE_PASSWORD)")
 	flags.BoolVar(&o.json, "json", false, "print the report as JSON instead of tables")
 	flags.StringVar(&o.cpuProfile, "cpuprofile", "", "write the measured window's CPU profile here; in-process it holds the server and the generator, whose goroutines carry the label side=loadgen (the server alone: go tool pprof -tagignore side=loadgen)")
 	flags.Usage = func() {
@@ -115,12 +123,24 @@ func loadtestRun(ctx context.Context, o loadtestOptions) (*loadtest.Report, erro
 	cfg.Areas = set
 	cfg.URL = o.url
 	if cfg.URL == "" {
-		url, stop, err := startLocalServer(ctx, o.data)
+		url, stop, err := startLocalServer(ctx, o.data, cfg.Clients)
 		if err != nil {
 			return nil, err
 		}
 		defer stop()
 		cfg.URL, cfg.InProcess = url, true
+		if cfg.Key == "" {
+			cfg.Key = auth.DemoKey
+		}
+		if o.user == "" {
+			o.user, o.password = "demo-command", auth.DemoPassword
+		}
+	}
+	if o.user != "" {
+		login := simulate.Login{BaseURL: cfg.URL, User: o.user, Password: o.password}
+		if cfg.Token, err = login.Token(ctx); err != nil {
+			return nil, fmt.Errorf("loadtest: %w", err)
+		}
 	}
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -137,7 +157,7 @@ func loadtestRun(ctx context.Context, o loadtestOptions) (*loadtest.Report, erro
 // serving the areas of dataDir with its bus in a fresh temporary
 // directory, under the profiler labels that count its CPU as the
 // server's. stop shuts it down and removes the directory.
-func startLocalServer(ctx context.Context, dataDir string) (url string, stop func(), err error) {
+func startLocalServer(ctx context.Context, dataDir string, clients int) (url string, stop func(), err error) {
 	areas, err := filepath.Abs(filepath.Join(dataDir, "areas"))
 	if err != nil {
 		return "", nil, err
@@ -158,7 +178,9 @@ func startLocalServer(ctx context.Context, dataDir string) (url string, stop fun
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	var serveErr error
-	args := []string{"--addr", addr, "--data", tmp, "--nats=", "--nats-listen="}
+	// One demo user holds every client's connection.
+	args := []string{"--addr", addr, "--data", tmp, "--nats=", "--nats-listen=", "--demo",
+		"--ws-conns-per-user", strconv.Itoa(clients + 16)}
 	go pprof.Do(sctx, loadtest.ServerLabels, func(ctx context.Context) {
 		defer close(done)
 		serveErr = runServe(ctx, args)

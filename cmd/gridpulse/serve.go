@@ -47,6 +47,10 @@ type serveOptions struct {
 	simSpeed   float64
 	simWarmup  time.Duration
 	basemap    string
+	users      string
+	demo       bool
+	authKey    string
+	wsConns    int
 }
 
 func parseServeFlags(args []string) (serveOptions, error) {
@@ -61,8 +65,12 @@ func parseServeFlags(args []string) (serveOptions, error) {
 	flags.Float64Var(&o.simSpeed, "sim-speed", 1, "simulator speed-up factor (60: a simulated hour per minute)")
 	flags.DurationVar(&o.simWarmup, "sim-warmup", 0, "simulate this long of work orders and alarms before now, so the map opens with a backlog")
 	flags.StringVar(&o.basemap, "basemap", envOr("GRIDPULSE_BASEMAP", ""), "optional raster basemap under the areas: an XYZ URL with {z}/{x}/{y} or a WMTS URL with {TileMatrix}/{TileRow}/{TileCol}, Web Mercator, WGS-84/CGCS2000 (e.g. 天地图 vec_w); empty keeps the page fully offline (env GRIDPULSE_BASEMAP)")
+	flags.StringVar(&o.users, "users", envOr("GRIDPULSE_USERS", ""), "users file: who may sign in, their roles and areas, and the integrator keys (docs/access.md) (env GRIDPULSE_USERS)")
+	flags.BoolVar(&o.demo, "demo", envOr("GRIDPULSE_DEMO", "") == "1", "demo sign-in instead of a users file: one user per role, password \"demo\", shown on the login page (env GRIDPULSE_DEMO=1)")
+	flags.StringVar(&o.authKey, "auth-key", envOr("GRIDPULSE_AUTH_KEY", ""), "file of the key tokens are signed with, made on first start; every server of one deployment needs the same (default <data>/auth.key) (env GRIDPULSE_AUTH_KEY)")
+	flags.IntVar(&o.wsConns, "ws-conns-per-user", 16, "most live WebSocket connections one user may hold open")
 	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), "usage: gridpulse serve [--addr HOST:PORT] [--data DIR] [--nats URL] [--simulate]")
+		fmt.Fprintln(flags.Output(), "usage: gridpulse serve (--users FILE | --demo) [--addr HOST:PORT] [--data DIR] [--nats URL] [--simulate]")
 		fmt.Fprintln(flags.Output(), "\nServes the map page at /, vector tiles at /tiles/{z}/{x}/{y}.mvt, the API under /api/v1,")
 		fmt.Fprintln(flags.Output(), "ingest at POST /api/v1/events, the live WebSocket at /ws,")
 		fmt.Fprintln(flags.Output(), "and /healthz, /readyz and /metrics. Stops cleanly on SIGINT or SIGTERM.")
@@ -76,6 +84,15 @@ func parseServeFlags(args []string) (serveOptions, error) {
 	}
 	if o.simSpeed <= 0 || o.simSpeed > 3600 {
 		return o, fmt.Errorf("--sim-speed %v is outside (0, 3600]", o.simSpeed)
+	}
+	if o.users != "" && o.demo {
+		return o, errors.New("--users and --demo: give one")
+	}
+	if o.users == "" && !o.demo {
+		return o, errNoUsers
+	}
+	if o.wsConns < 1 {
+		return o, fmt.Errorf("--ws-conns-per-user %d: want at least 1", o.wsConns)
 	}
 	if o.simWarmup < 0 || o.simWarmup > 30*24*time.Hour {
 		return o, fmt.Errorf("--sim-warmup %v is outside 0..720h", o.simWarmup)
@@ -101,7 +118,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	registry := prometheus.NewRegistry()
-	srv, err := server.New(server.Config{Addr: o.addr}, server.Deps{Frontend: web, Logger: slog.Default(), Registry: registry})
+	srv, err := server.New(server.Config{Addr: o.addr, MaxWSConnsPerUser: o.wsConns}, server.Deps{Frontend: web, Logger: slog.Default(), Registry: registry})
 	if err != nil {
 		return err
 	}
@@ -128,6 +145,11 @@ func runServe(ctx context.Context, args []string) error {
 	if err := srv.SetAreas(areas); err != nil {
 		return fail(err)
 	}
+	access, err := accessControl(o, areas.Index.Areas())
+	if err != nil {
+		return fail(err)
+	}
+	srv.SetAuth(access)
 
 	busCfg := bus.DefaultConfig(filepath.Join(o.data, "nats"))
 	busCfg.URL, busCfg.Listen = o.natsURL, o.natsListen
@@ -165,7 +187,9 @@ func runServe(ctx context.Context, args []string) error {
 	if err := store.RestoreLive(ctx, b, state); err != nil {
 		return fail(err)
 	}
-	h := hub.New(hub.DefaultConfig(), state)
+	hubCfg := hub.DefaultConfig()
+	hubCfg.Scope = server.WSScope
+	h := hub.New(hubCfg, state)
 	in := ingest.New(ingest.DefaultConfig(), areas.Index, b, nil)
 	history := writer.New(store, writer.DefaultConfig())
 	// Dispatching follows the live state's changes: made before it runs.
@@ -206,7 +230,13 @@ func runServe(ctx context.Context, args []string) error {
 		if err != nil {
 			return fail(err)
 		}
-		simCfg := simulate.Config{BaseURL: "http://" + addr, Speed: o.simSpeed, Warmup: o.simWarmup, Actions: true}
+		base := "http://" + addr
+		key, login, err := simulatorAccess(access, areas.Index.Areas(), base)
+		if err != nil {
+			return fail(err)
+		}
+		simCfg := simulate.Config{BaseURL: base, Key: key, ActionToken: login.Token,
+			Speed: o.simSpeed, Warmup: o.simWarmup, Actions: true}
 		// A warm-up fills an empty stream with a backlog; a stream that
 		// already has one (a restart) would only get a second backlog.
 		if seq, err := b.LastSeq(ctx, bus.EventsStream); err == nil && seq > 0 {

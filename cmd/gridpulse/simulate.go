@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gridpulse/gridpulse/auth"
 	"github.com/gridpulse/gridpulse/seed/simulate"
 )
 
@@ -30,6 +31,9 @@ func runSimulate(ctx context.Context, args []string) error {
 	flags.DurationVar(&cfg.Warmup, "warmup", 0, "send this much history of work orders and alarms before the start, as fast as the server takes it")
 	flags.DurationVar(&cfg.PatrolMin, "patrol-min", simulate.DefaultPatrolMin, "shortest simulated time between a worker's reports")
 	flags.DurationVar(&cfg.PatrolMax, "patrol-max", simulate.DefaultPatrolMax, "longest simulated time between a worker's reports")
+	flags.StringVar(&cfg.Key, "key", envOr("GRIDPULSE_KEY", ""), "integrator key to post events with (env GRIDPULSE_KEY); a demo server's is "+auth.DemoKey)
+	user := flags.String("user", "", "user who takes the dispatch actions, one who may act (a dispatcher); a demo server's is demo-dispatcher")
+	password := flags.String("password", envOr("GRIDPULSE_PASSWORD", ""), "password of --user (env GRIDPULSE_PASSWORD)")
 	flags.Var(headerFlag(cfg.Header), "header", `extra request header "Name: value", e.g. an integrator key (repeatable)`)
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "usage: gridpulse simulate [--url URL] [--data DIR] [--speed N] [--seed N] [--workers N] [--start TIME] [--warmup DURATION]")
@@ -48,6 +52,10 @@ func runSimulate(ctx context.Context, args []string) error {
 		return fmt.Errorf("--start: %w", err)
 	}
 	cfg.Start = t
+	if *user != "" {
+		login := &simulate.Login{BaseURL: cfg.BaseURL, User: *user, Password: *password}
+		cfg.ActionToken = login.Token
+	}
 	return simulate.Run(ctx, cfg, *dataDir)
 }
 

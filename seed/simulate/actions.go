@@ -33,6 +33,7 @@ type actor struct {
 	client  *http.Client
 	base    string // the server's URL, without a trailing slash
 	header  http.Header
+	token   func(ctx context.Context) (string, error)
 	retries int
 	backoff func(attempt int, retryAfter time.Duration) time.Duration
 	log     *slog.Logger
@@ -157,5 +158,13 @@ func (a *actor) suggest(ctx context.Context, orderID string) string {
 
 // do makes one request to the server's dispatch API.
 func (a *actor) do(ctx context.Context, method, target string, body []byte) (status int, data []byte, retryAfter time.Duration, err error) {
-	return request(ctx, a.client, a.header, method, target, body, 1<<20)
+	header := a.header
+	if a.token != nil {
+		t, err := a.token(ctx)
+		if err != nil {
+			return 0, nil, 0, fmt.Errorf("sign in for dispatch actions: %w", err)
+		}
+		header = withBearer(header, t)
+	}
+	return request(ctx, a.client, header, method, target, body, 1<<20)
 }

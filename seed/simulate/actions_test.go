@@ -49,7 +49,7 @@ func TestActionsDriveTheServersStateMachine(t *testing.T) {
 		}
 	})
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := server.New(server.Config{}, server.Deps{Logger: quiet})
+	srv, err := server.New(server.Config{}, server.Deps{Logger: quiet, Open: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,8 +17,14 @@ type Config struct {
 	// BaseURL is the Gridpulse server the events are posted to, at
 	// BaseURL + /api/v1/events. Default http://127.0.0.1:8080.
 	BaseURL string
-	// Header is sent with every request, e.g. an integrator key.
+	// Header is sent with every request.
 	Header http.Header
+	// Key is the integrator key events are posted with, as
+	// Authorization: Bearer; empty sends none (an open server).
+	Key string
+	// ActionToken gives the bearer token of the user the dispatch actions
+	// are taken as, one who may act (a dispatcher); nil sends none.
+	ActionToken func(ctx context.Context) (string, error)
 	// Client sends the requests. Default: one client with keep-alive and
 	// a 30 s timeout.
 	Client *http.Client

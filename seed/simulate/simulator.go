@@ -64,12 +64,12 @@ func New(cfg Config, areas *area.Set, facilities []*area.Facility) (*Simulator, 
 	s.patrols = &patrols{sch: &s.sch, ids: ids, interval: [2]time.Duration{cfg.PatrolMin, cfg.PatrolMax},
 		workers: cfg.Only.shard(roster(d, cfg.Workers, cfg.Seed))}
 	s.post = &poster{
-		client: cfg.Client, url: strings.TrimRight(cfg.BaseURL, "/") + EventsPath, header: cfg.Header,
+		client: cfg.Client, url: strings.TrimRight(cfg.BaseURL, "/") + EventsPath, header: withKey(cfg.Header, cfg.Key),
 		maxBytes: cfg.MaxBatchBytes, retries: cfg.MaxRetries, base: cfg.RetryBase, maxWait: cfg.RetryMax,
 		log: s.log, c: &s.c, sleep: sleepCtx,
 	}
 	if cfg.Actions {
-		s.act = &actor{client: cfg.Client, base: strings.TrimRight(cfg.BaseURL, "/"), header: cfg.Header,
+		s.act = &actor{client: cfg.Client, base: strings.TrimRight(cfg.BaseURL, "/"), header: cfg.Header, token: cfg.ActionToken,
 			retries: cfg.MaxRetries, backoff: s.post.backoff, log: s.log, c: &s.c, sleep: sleepCtx,
 			sentTo: map[string]handover{}}
 	}

@@ -47,6 +47,10 @@ type Config struct {
 	// MaxErrors is how many malformed messages a connection may send
 	// before it is closed with 1008.
 	MaxErrors int
+	// MaxMessagesPerSecond is how many messages a second a client may
+	// send on average, with bursts of twice that; faster closes the
+	// connection with 1008. A dashboard sends a handful a minute.
+	MaxMessagesPerSecond int
 	// CheckOrigin decides whether a browser page from the request's Origin
 	// may connect. Nil allows requests without an Origin header and those
 	// whose Origin host is the request's Host.
@@ -79,6 +83,7 @@ func DefaultConfig() Config {
 		ResumeEntries:           100_000,
 		MaxSubscriptionsPerConn: 8,
 		MaxErrors:               20,
+		MaxMessagesPerSecond:    20,
 	}
 }
 
@@ -119,6 +124,7 @@ func (c Config) withDefaults() Config {
 	orDefault(&c.ResumeEntries, d.ResumeEntries)
 	orDefault(&c.MaxSubscriptionsPerConn, d.MaxSubscriptionsPerConn)
 	orDefault(&c.MaxErrors, d.MaxErrors)
+	orDefault(&c.MaxMessagesPerSecond, d.MaxMessagesPerSecond)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

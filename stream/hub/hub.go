@@ -82,6 +82,9 @@ func New(cfg Config, st *live.State) *Hub {
 		WriteBufferPool: &sync.Pool{},
 		CheckOrigin:     cfg.CheckOrigin,
 		Error:           writeHTTPError,
+		// Browsers carry their token in a second offered subprotocol; the
+		// answer names only this one.
+		Subprotocols: []string{Protocol},
 	}
 	st.OnChange(h.onChange)
 	// Every change after this sequence reaches onChange: a client that
@@ -208,6 +211,10 @@ type httpError struct {
 type errText string
 
 func (e errText) Error() string { return string(e) }
+
+// Protocol is the WebSocket subprotocol of the live protocol. Clients may
+// offer it; the server then names it in its answer.
+const Protocol = "gridpulse.v1"
 
 const errShuttingDown = errText("the server is shutting down")
 

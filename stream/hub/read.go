@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 )
 
 // read handles client messages until the connection ends.
@@ -15,6 +16,7 @@ func (c *conn) read() {
 	alive := func() { _ = c.ws.SetReadDeadline(time.Now().Add(cfg.PongWait)) }
 	alive()
 	c.ws.SetPongHandler(func(string) error { alive(); return nil })
+	limit := rate.NewLimiter(rate.Limit(cfg.MaxMessagesPerSecond), 2*cfg.MaxMessagesPerSecond)
 	for {
 		kind, data, err := c.ws.ReadMessage()
 		if err != nil {
@@ -33,6 +35,11 @@ func (c *conn) read() {
 			continue // waiting for the client's close frame
 		}
 		alive()
+		if !limit.Allow() {
+			c.h.metrics.closes.WithLabelValues("1008").Inc()
+			c.closeWith(websocket.ClosePolicyViolation, "too many messages")
+			continue
+		}
 		if kind != websocket.TextMessage {
 			c.fail(errorf(codeUnsupportedMsg, "", "binary frames are not accepted; send JSON text"))
 			continue

@@ -120,9 +120,21 @@ func (in *Ingest) Collectors() []prometheus.Collector { return []prometheus.Coll
 // Submit handles one posted body. A returned error is a problem with the
 // batch as a whole (*event.BatchError); otherwise every event has a Result.
 func (in *Ingest) Submit(ctx context.Context, body []byte) (*Response, error) {
+	return in.SubmitAdmitted(ctx, body, nil)
+}
+
+// SubmitAdmitted is Submit with a gate: once the batch is decoded, admit
+// is asked whether its n items may go on (a sender's rate limit), and its
+// error refuses the whole batch before anything is stored. Nil admits all.
+func (in *Ingest) SubmitAdmitted(ctx context.Context, body []byte, admit func(n int) error) (*Response, error) {
 	items, err := event.DecodeBatch(body, in.cfg.MaxEvents)
 	if err != nil {
 		return nil, err
+	}
+	if admit != nil {
+		if err := admit(len(items)); err != nil {
+			return nil, err
+		}
 	}
 	now := in.now().UTC()
 	resp := &Response{Results: make([]Result, len(items))}

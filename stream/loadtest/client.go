@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -116,7 +117,11 @@ func (c *client) run(ctx context.Context) {
 // session is one connection: dial, subscribe (resuming after the first),
 // read until it ends.
 func (c *client) session(ctx context.Context) error {
-	ws, _, err := c.r.dialer.DialContext(ctx, c.r.wsURL, nil)
+	var header http.Header
+	if c.r.cfg.Token != "" {
+		header = http.Header{"Authorization": {"Bearer " + c.r.cfg.Token}}
+	}
+	ws, _, err := c.r.dialer.DialContext(ctx, c.r.wsURL, header)
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", c.r.wsURL, err)
 	}

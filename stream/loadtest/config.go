@@ -22,6 +22,9 @@ type Config struct {
 	// Areas is the district the server serves; events and viewports are
 	// placed inside it.
 	Areas *area.Set
+	// Key is the integrator key events are posted with and Token the
+	// bearer token of the user the clients watch as; empty sends none.
+	Key, Token string
 
 	// Clients is the number of WebSocket clients, each with one
 	// subscription.

@@ -166,6 +166,9 @@ func (r *runner) post(ctx context.Context, url string, body []byte, n int) ([]st
 		return lost("request: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if r.cfg.Key != "" {
+		req.Header.Set("Authorization", "Bearer "+r.cfg.Key)
+	}
 	resp, err := r.hc.Do(req)
 	if err != nil {
 		return lost("POST: %v", err)
