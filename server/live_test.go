@@ -28,7 +28,9 @@ func startLive(t *testing.T, s *Server, a Areas) {
 		t.Fatal(err)
 	}
 	state := live.New(live.DefaultConfig())
-	h := hub.New(hub.DefaultConfig(), state)
+	hubCfg := hub.DefaultConfig()
+	hubCfg.Scope = WSScope // as serve wires it
+	h := hub.New(hubCfg, state)
 	stopped := make(chan struct{}, 2)
 	go func() { state.Run(ctx, b); stopped <- struct{}{} }()
 	go func() { h.Run(ctx); stopped <- struct{}{} }()

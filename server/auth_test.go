@@ -1,0 +1,306 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gridpulse/gridpulse/auth"
+)
+
+// testKeyBytes signs the tokens of the access tests.
+var testKeyBytes = []byte("server-test-key-of-32-bytes-long")
+
+// accessUsers are one user per role over the test areas (street
+// 510116001), and a street leader of a street the areas do not have.
+var accessUsers = []struct {
+	name string
+	role auth.Role
+	area string
+}{
+	{"command", auth.RoleCommand, "510116"},
+	{"dispatcher", auth.RoleDispatcher, "510116"},
+	{"street", auth.RoleStreet, "510116001"},
+	{"community", auth.RoleCommunity, "510116001001"},
+	{"other-street", auth.RoleStreet, "510116002"},
+}
+
+// newAccessServer is the test server with the live pipeline and a real
+// authority: the users above (password "password-<name>") and an
+// integrator "hotline" with key "hotline-key" and the given burst.
+func newAccessServer(t *testing.T, cfg Config, burst int) (*Server, *auth.Authority) {
+	t.Helper()
+	s, err := New(cfg, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []auth.User
+	for _, u := range accessUsers {
+		h, err := bcrypt.GenerateFromPassword([]byte("password-"+u.name), bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users = append(users, auth.User{Name: u.name, Role: u.role, Area: u.area, PasswordHash: string(h)})
+	}
+	a, err := auth.New(auth.Config{Users: users, Integrators: []auth.Integrator{
+		{Name: "hotline", KeySHA256: auth.HashKey("hotline-key"), Rate: 1, Burst: burst},
+	}}, testKeyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas := testAreas(t)
+	if err := s.SetAreas(areas); err != nil {
+		t.Fatal(err)
+	}
+	startLive(t, s, areas)
+	s.SetAuth(a)
+	return s, a
+}
+
+// bearer is the Authorization header of name's token.
+func bearer(t *testing.T, s *Server, name string) http.Header {
+	t.Helper()
+	rec := do(t, s, http.MethodPost, "/api/v1/login", http.Header{"Content-Type": {"application/json"}},
+		strings.NewReader(fmt.Sprintf(`{"user":%q,"password":"password-%s"}`, name, name)))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("login %s = %d %s", name, rec.Code, rec.Body)
+	}
+	var ans loginAnswer
+	if err := json.Unmarshal(rec.Body.Bytes(), &ans); err != nil {
+		t.Fatal(err)
+	}
+	return http.Header{"Authorization": {"Bearer " + ans.Value}}
+}
+
+func TestRoutesNeedASignedInUser(t *testing.T) {
+	s, _ := newAccessServer(t, Config{}, 100)
+	tests := []struct {
+		method, target string
+		want           int
+	}{
+		{http.MethodGet, "/healthz", http.StatusOK},
+		{http.MethodGet, "/", http.StatusOK},
+		{http.MethodGet, "/api/v1/login/demo", http.StatusOK},
+		{http.MethodGet, "/api/v1/catalogue", http.StatusOK},
+		{http.MethodGet, "/api/v1/config", http.StatusOK},
+		{http.MethodGet, "/tiles/14/13130/6826", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/layers", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/labels", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/locate?lon=103.92&lat=30.57", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/live/counts", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/live/nearest?lon=103.92&lat=30.57", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/areas/510116001", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/heatmap", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/orders", http.StatusUnauthorized},
+		{http.MethodGet, "/api/v1/me", http.StatusUnauthorized},
+		{http.MethodGet, "/ws", http.StatusUnauthorized},
+		{http.MethodPost, "/api/v1/orders/WO-1/dispatch", http.StatusUnauthorized},
+		{http.MethodPost, "/api/v1/events", http.StatusUnauthorized},
+		{http.MethodGet, "/open311/v2/requests.json", http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		rec := do(t, s, tt.method, tt.target, nil, nil)
+		if rec.Code != tt.want {
+			t.Errorf("%s %s without a token = %d, want %d: %s", tt.method, tt.target, rec.Code, tt.want, rec.Body)
+			continue
+		}
+		if tt.want == http.StatusUnauthorized && !strings.HasPrefix(tt.target, "/open311") {
+			if d := decodeError(t, rec); d.Field != "Authorization" {
+				t.Errorf("%s: 401 names %q, want Authorization", tt.target, d.Field)
+			}
+			if rec.Header().Get("WWW-Authenticate") == "" {
+				t.Errorf("%s: 401 without WWW-Authenticate", tt.target)
+			}
+		}
+	}
+	// The same routes with a token of a made-up signature are 401 too.
+	forged := http.Header{"Authorization": {"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjb21tYW5kIn0.c2lnbmF0dXJl"}}
+	if rec := do(t, s, http.MethodGet, "/api/v1/live/counts", forged, nil); rec.Code != http.StatusUnauthorized {
+		t.Errorf("forged token = %d", rec.Code)
+	}
+	if rec := do(t, s, http.MethodGet, "/api/v1/live/counts", bearer(t, s, "command"), nil); rec.Code != http.StatusOK {
+		t.Errorf("signed in = %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestLoginRoutes(t *testing.T) {
+	s, _ := newAccessServer(t, Config{}, 100)
+	jsonCT := http.Header{"Content-Type": {"application/json"}}
+	tests := []struct {
+		name   string
+		header http.Header
+		body   string
+		status int
+		field  string
+	}{
+		{"form post", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, "user=street&password=x", http.StatusUnsupportedMediaType, "Content-Type"},
+		{"not JSON", jsonCT, "{", http.StatusBadRequest, "body"},
+		{"unknown field", jsonCT, `{"user":"street","password":"p","role":"command"}`, http.StatusBadRequest, "body"},
+		{"no user", jsonCT, `{"password":"p"}`, http.StatusBadRequest, "user"},
+		{"no password", jsonCT, `{"user":"street"}`, http.StatusBadRequest, "password"},
+		{"long password", jsonCT, `{"user":"street","password":"` + strings.Repeat("x", 100) + `"}`, http.StatusBadRequest, "password"},
+		{"wrong password", jsonCT, `{"user":"street","password":"password-command"}`, http.StatusUnauthorized, "password"},
+		{"unknown user", jsonCT, `{"user":"nobody","password":"password-street"}`, http.StatusUnauthorized, "password"},
+	}
+	for _, tt := range tests {
+		rec := do(t, s, http.MethodPost, "/api/v1/login", tt.header, strings.NewReader(tt.body))
+		if rec.Code != tt.status {
+			t.Errorf("%s = %d, want %d: %s", tt.name, rec.Code, tt.status, rec.Body)
+			continue
+		}
+		if d := decodeError(t, rec); d.Field != tt.field {
+			t.Errorf("%s names %q, want %q", tt.name, d.Field, tt.field)
+		}
+	}
+
+	h := bearer(t, s, "street")
+	rec := do(t, s, http.MethodGet, "/api/v1/me", h, nil)
+	var me struct {
+		User   auth.Principal `json:"user"`
+		CanAct bool           `json:"can_act"`
+	}
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &me) != nil {
+		t.Fatalf("me = %d %s", rec.Code, rec.Body)
+	}
+	if me.User.Area != "510116001" || me.User.Role != auth.RoleStreet || me.CanAct {
+		t.Errorf("me = %+v", me)
+	}
+	rec = do(t, s, http.MethodPost, "/api/v1/login/renew", h, nil)
+	var renewed loginAnswer
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &renewed) != nil || renewed.Value == "" {
+		t.Fatalf("renew = %d %s", rec.Code, rec.Body)
+	}
+	if rec := do(t, s, http.MethodPost, "/api/v1/login/renew", nil, nil); rec.Code != http.StatusUnauthorized {
+		t.Errorf("renew without a token = %d", rec.Code)
+	}
+	if rec := do(t, s, http.MethodGet, "/api/v1/login/demo", nil, nil); !strings.Contains(rec.Body.String(), `"demo":false`) {
+		t.Errorf("a users-file server says %s", rec.Body)
+	}
+}
+
+func TestOnlyActorsMoveOrders(t *testing.T) {
+	s, _ := newAccessServer(t, Config{}, 100)
+	for _, tt := range []struct {
+		user      string
+		forbidden bool
+	}{
+		{"street", true}, {"community", true}, {"dispatcher", false}, {"command", false},
+	} {
+		rec := do(t, s, http.MethodPost, "/api/v1/orders/WO-none/dispatch", bearer(t, s, tt.user), strings.NewReader(`{}`))
+		if got := rec.Code == http.StatusForbidden; got != tt.forbidden {
+			t.Errorf("%s acting = %d %s, forbidden want %v", tt.user, rec.Code, rec.Body, tt.forbidden)
+		}
+		if tt.forbidden {
+			if d := decodeError(t, rec); d.Field != "role" {
+				t.Errorf("%s: 403 names %q, want role", tt.user, d.Field)
+			}
+		}
+	}
+}
+
+func TestIngestNeedsAKeyWithinItsRate(t *testing.T) {
+	s, _ := newAccessServer(t, Config{}, 2)
+	key := http.Header{"Authorization": {"Bearer hotline-key"}, "Content-Type": {"application/json"}}
+	batch := func(ids ...string) *strings.Reader {
+		var parts []string
+		for _, id := range ids {
+			parts = append(parts, orderJSON(id))
+		}
+		return strings.NewReader("[" + strings.Join(parts, ",") + "]")
+	}
+	userToken := bearer(t, s, "command")
+	userToken.Set("Content-Type", "application/json")
+	if rec := do(t, s, http.MethodPost, eventsPath, userToken, batch("k0")); rec.Code != http.StatusUnauthorized {
+		t.Errorf("a user's token on ingest = %d, want 401", rec.Code)
+	}
+	if rec := do(t, s, http.MethodPost, eventsPath, key, batch("k1", "k2", "k3")); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("3 events on a burst of 2 = %d %s, want 413", rec.Code, rec.Body)
+	}
+	if rec := do(t, s, http.MethodPost, eventsPath, key, batch("k4", "k5")); rec.Code != http.StatusOK {
+		t.Fatalf("2 events = %d %s", rec.Code, rec.Body)
+	}
+	rec := do(t, s, http.MethodPost, eventsPath, key, batch("k6"))
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("over the rate = %d (Retry-After %q) %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	// Nothing of a refused batch was stored: posting its ids again later
+	// would find no duplicates; the live state holds only the two.
+	counts := do(t, s, http.MethodGet, "/api/v1/live/counts", bearer(t, s, "command"), nil)
+	if !strings.Contains(counts.Body.String(), `"open_orders":2`) {
+		t.Errorf("counts after the refusals: %s, want 2 open orders", counts.Body)
+	}
+}
+
+func TestSecureHeaders(t *testing.T) {
+	s := newTestServer(t, false)
+	if err := s.SetDashboard(Dashboard{Basemap: "https://t0.tianditu.gov.cn/vec_w/wmts?TileMatrix={TileMatrix}&TileRow={TileRow}&TileCol={TileCol}"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"/", "/api/v1/config", "/nothing-here"} {
+		h := do(t, s, http.MethodGet, target, nil, nil).Header()
+		for k, want := range map[string]string{
+			"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+		} {
+			if h.Get(k) != want {
+				t.Errorf("%s: %s = %q, want %q", target, k, h.Get(k), want)
+			}
+		}
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "connect-src 'self' https://t0.tianditu.gov.cn"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: CSP %q lacks %q", target, csp, want)
+			}
+		}
+	}
+}
+
+func TestWebSocketSignInAndConnectionLimit(t *testing.T) {
+	s, _ := newAccessServer(t, Config{MaxWSConnsPerUser: 2}, 100)
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"
+	token := strings.TrimPrefix(bearer(t, s, "street").Get("Authorization"), "Bearer ")
+
+	if _, res, err := websocket.DefaultDialer.Dial(url, nil); err == nil || res == nil || res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("no token: %v %v", err, res)
+	}
+	// A browser offers its token as a second subprotocol; the answer names
+	// only the protocol.
+	browser := websocket.Dialer{Subprotocols: []string{"gridpulse.v1", wsBearerPrefix + token}}
+	first, res, err := browser.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	if got := res.Header.Get("Sec-WebSocket-Protocol"); got != "gridpulse.v1" {
+		t.Errorf("answered subprotocol %q", got)
+	}
+	second, _, err := websocket.DefaultDialer.Dial(url, http.Header{"Authorization": {"Bearer " + token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, res, err := browser.Dial(url, nil); err == nil || res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a third connection: %v %v", err, res)
+	}
+	// Another user is not held up by the first one's connections.
+	other, _, err := websocket.DefaultDialer.Dial(url, bearer(t, s, "command"))
+	if err != nil {
+		t.Fatalf("another user: %v", err)
+	}
+	other.Close()
+	// A street leader asking for the whole district is refused.
+	if err := second.WriteJSON(map[string]any{"op": "subscribe", "id": "s", "layers": []string{"orders"}, "area": "510116"}); err != nil {
+		t.Fatal(err)
+	}
+	_, msg, err := second.ReadMessage()
+	if err != nil || !strings.Contains(string(msg), "out_of_scope") {
+		t.Errorf("district from a street token: %s %v", msg, err)
+	}
+}
