@@ -38,6 +38,8 @@ func TestMalformedMessagesGetErrors(t *testing.T) {
 		{"bad state filter", `{"op":"subscribe","id":"s1","layers":["orders"],"filters":{"states":["open"]}}`, "invalid_field", "filters.states[0]", "s1"},
 		{"bad severity filter", `{"op":"subscribe","id":"s1","layers":["alarms"],"filters":{"severities":["minor","huge"]}}`, "invalid_field", "filters.severities[1]", "s1"},
 		{"unknown filter", `{"op":"subscribe","id":"s1","layers":["orders"],"filters":{"colour":"red"}}`, "invalid_field", "filters.colour", ""},
+		{"unknown filter named like a field", `{"op":"subscribe","id":"s1","layers":["orders"],"filters":{"id":"x"}}`, "invalid_field", "filters.id", ""},
+		{"unknown empty key", `{"op":"ping","":1}`, "invalid_field", `""`, ""},
 		{"negative resume", `{"op":"subscribe","id":"s1","layers":["orders"],"resume":-1}`, "invalid_field", "resume", ""},
 		{"unsubscribe unknown", `{"op":"unsubscribe","id":"nope"}`, "unknown_subscription", "id", "nope"},
 	}
