@@ -48,6 +48,9 @@ func ToFeature(a *Area) *geojson.Feature {
 // FromFeature turns a GeoJSON feature of layer l into an area. It checks
 // only what it needs to build one: a polygonal geometry and a code.
 func FromFeature(l Layer, f *geojson.Feature) (*Area, error) {
+	if f == nil {
+		return nil, errors.New("feature is null")
+	}
 	switch f.Geometry.(type) {
 	case orb.Polygon, orb.MultiPolygon:
 	default:
