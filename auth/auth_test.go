@@ -29,7 +29,7 @@ func testAuthority(t *testing.T) *Authority {
 		{Name: "wang", Role: RoleStreet, Area: "510116001", PasswordHash: fastHash(t, "street-pass")},
 		{Name: "li", Role: RoleCommand, Area: "510116", PasswordHash: fastHash(t, "command-pass")},
 	}, Integrators: []Integrator{{Name: "hotline", KeySHA256: HashKey("hotline-key"), Rate: 10, Burst: 20}}}
-	if err := cfg.check(); err != nil {
+	if err := cfg.Check(); err != nil {
 		t.Fatal(err)
 	}
 	a, err := New(cfg, testKey)
@@ -196,7 +196,7 @@ func TestConfigCheck(t *testing.T) {
 		{"token ttl too long", Config{TokenTTL: 30 * 24 * time.Hour, Users: user(func(*User) {}).Users}, "token_ttl"},
 	}
 	for _, tt := range tests {
-		err := tt.cfg.check()
+		err := tt.cfg.Check()
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%s: %v", tt.name, err)

@@ -72,15 +72,15 @@ func LoadConfig(path string) (Config, error) {
 	if err := yaml.Unmarshal(data, &c); err != nil {
 		return Config{}, fmt.Errorf("users file %s: %w", path, err)
 	}
-	if err := c.check(); err != nil {
+	if err := c.Check(); err != nil {
 		return Config{}, fmt.Errorf("users file %s: %w", path, err)
 	}
 	return c, nil
 }
 
-// check fills defaults and refuses a file that would let the wrong person
+// Check fills defaults and refuses a file that would let the wrong person
 // in: a missing area, an unknown role, a name twice, a malformed hash.
-func (c *Config) check() error {
+func (c *Config) Check() error {
 	if c.TokenTTL == 0 {
 		c.TokenTTL = DefaultTokenTTL
 	}

@@ -43,7 +43,7 @@ func DemoConfig(areas DemoAreas) (Config, error) {
 		// a real source.
 		Integrators: []Integrator{{Name: "demo-ingest", KeySHA256: HashKey(DemoKey), Rate: 100_000, Burst: 100_000}},
 	}
-	if err := c.check(); err != nil {
+	if err := c.Check(); err != nil {
 		return Config{}, fmt.Errorf("demo users: %w", err)
 	}
 	return c, nil

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/auth"
+	"github.com/gridpulse/gridpulse/seed"
+)
+
+func TestUsersKeyPrintsAnEntryThatLetsTheKeyIn(t *testing.T) {
+	var out bytes.Buffer
+	if err := usersKey(&out, "hotline-12345"); err != nil {
+		t.Fatal(err)
+	}
+	key := regexp.MustCompile(`it is not kept\): (\S+)`).FindStringSubmatch(out.String())
+	if key == nil {
+		t.Fatalf("no key in %q", out.String())
+	}
+	entry := out.String()[strings.Index(out.String(), "integrators:"):]
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := os.WriteFile(path, []byte(entry), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := auth.LoadConfig(path)
+	if err != nil {
+		t.Fatalf("the printed entry does not load: %v\n%s", err, entry)
+	}
+	a, err := auth.New(cfg, bytes.Repeat([]byte("k"), 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, err := a.Integrator(key[1]); err != nil || k.Principal.Name != "hotline-12345" {
+		t.Errorf("the printed key is not let in: %v", err)
+	}
+	if err := usersKey(&out, "Not A Name"); err == nil {
+		t.Error("a bad name was taken")
+	}
+}
+
+func TestUsersCheck(t *testing.T) {
+	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if err := area.WriteDir(filepath.Join(data, "areas"), d.Areas); err != nil {
+		t.Fatal(err)
+	}
+	good := "users:\n  - {name: s, role: street, area: \"%s\", password_hash: \"$2a$04$e0Tf3mjbZsUH3vY2tObjUOrbkJMEpyl2OAKOwGRN8pRDcC.v6Pnyq\"}\n"
+	tests := []struct {
+		name, area, role string
+		wantErr          string
+	}{
+		{"a street", "510116001", "street", ""},
+		{"no such street", "510116099", "street", "not a"},
+		{"a community as street", "510116001001", "street", "not a"},
+	}
+	for _, tt := range tests {
+		body := strings.Replace(strings.Replace(good, "%s", tt.area, 1), "role: street", "role: "+tt.role, 1)
+		path := filepath.Join(t.TempDir(), "u.yaml")
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := usersCheck(&bytes.Buffer{}, []string{path, "--data", data})
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.wantErr)
+		}
+	}
+}
