@@ -60,11 +60,11 @@ func FromFeature(l Layer, f *geojson.Feature) (*Area, error) {
 	for k, v := range f.Properties {
 		switch k {
 		case PropCode:
-			a.Code = fmt.Sprint(v)
+			a.Code = propString(v)
 		case PropName:
-			a.Name = fmt.Sprint(v)
+			a.Name = propString(v)
 		case PropParent:
-			a.Parent = fmt.Sprint(v)
+			a.Parent = propString(v)
 		case PropLayer:
 		default:
 			a.Props[k] = v
@@ -79,6 +79,15 @@ func FromFeature(l Layer, f *geojson.Feature) (*Area, error) {
 		return nil, errors.New("feature has no code property")
 	}
 	return a, nil
+}
+
+// propString is a reserved property as text; null is no value, not
+// "<nil>".
+func propString(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
 }
 
 func geometryType(g orb.Geometry) string {
