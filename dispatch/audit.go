@@ -48,14 +48,18 @@ type auditRow struct {
 	Satisfaction uint8      `ch:"satisfaction"`
 }
 
-// Trail is the steps of one order, oldest first. street, when known (the
-// live state has it), narrows the read to the street's part of the table.
-// The analytics writer stores events in batches, so a step taken a moment
-// ago may not be there yet.
-func (a *Audit) Trail(ctx context.Context, orderID, street string) ([]AuditRecord, error) {
+// Trail is the steps of one order, oldest first, of those taken inside
+// scope (the caller's area code: a district, street or community; ""
+// for everywhere), so an order outside it has no trail. street, when
+// known (the live state has it), narrows the read to the street's part of
+// the table. The analytics writer stores events in batches, so a step
+// taken a moment ago may not be there yet.
+func (a *Audit) Trail(ctx context.Context, scope, orderID, street string) ([]AuditRecord, error) {
+	// A district's or street's code prefixes its streets' codes, a
+	// community's only its own: one test fits every scope.
 	q := "SELECT id, time, state, actor, assignee, escalations, deadline, satisfaction FROM events FINAL " +
-		"WHERE type = 'order' AND order_id = ?"
-	args := []any{orderID}
+		"WHERE type = 'order' AND order_id = ? AND (startsWith(street, ?) OR startsWith(community, ?))"
+	args := []any{orderID, scope, scope}
 	if street != "" {
 		q += " AND street = ?"
 		args = append(args, street)

@@ -9,6 +9,7 @@ import (
 	"github.com/gridpulse/gridpulse/analytics"
 	"github.com/gridpulse/gridpulse/analytics/analyticstest"
 	"github.com/gridpulse/gridpulse/analytics/writer"
+	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/event"
 )
 
@@ -42,7 +43,7 @@ func TestAuditTrailFromClickHouse(t *testing.T) {
 		var trail []AuditRecord
 		waitFor(t, "the audit trail in ClickHouse", func() bool {
 			var err error
-			trail, err = audit.Trail(context.Background(), o.OrderID, o.Area.Street)
+			trail, err = audit.Trail(context.Background(), "", o.OrderID, o.Area.Street)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,8 +72,31 @@ func TestAuditTrailFromClickHouse(t *testing.T) {
 			esc.Deadline == nil || !esc.Deadline.Equal(t0.Add(73*time.Hour+36*time.Hour)) {
 			t.Errorf("escalation record %+v", esc)
 		}
-		if other, err := audit.Trail(context.Background(), "WO-none", ""); err != nil || len(other) != 0 {
+		if other, err := audit.Trail(context.Background(), "", "WO-none", ""); err != nil || len(other) != 0 {
 			t.Errorf("an unknown order's trail: %v, %v", other, err)
+		}
+		// Within the caller's scope the whole trail; outside it none, as
+		// for an order that does not exist.
+		var otherCommunity, otherStreet string
+		for _, c := range f.areas.Layer(area.Community) {
+			if c.Code != o.Area.Community && otherCommunity == "" {
+				otherCommunity = c.Code
+			}
+			if c.Parent != o.Area.Street {
+				otherStreet = c.Parent
+			}
+		}
+		for _, tt := range []struct {
+			scope string
+			want  int
+		}{
+			{o.Area.Street[:area.DistrictCodeLen], 5}, {o.Area.Street, 5}, {o.Area.Community, 5},
+			{otherStreet, 0}, {otherCommunity, 0},
+		} {
+			got, err := audit.Trail(context.Background(), tt.scope, o.OrderID, "")
+			if err != nil || len(got) != tt.want {
+				t.Errorf("trail in scope %s: %d steps, %v; want %d", tt.scope, len(got), err, tt.want)
+			}
 		}
 	})
 }

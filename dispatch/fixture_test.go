@@ -166,7 +166,7 @@ func (f *fixture) do(id string, a Action, req Request) *Result {
 	if req.Actor == "" {
 		req.Actor = "dispatcher:test"
 	}
-	res, err := f.svc.Do(context.Background(), id, a, req)
+	res, err := f.svc.Do(context.Background(), "", id, a, req)
 	if err != nil {
 		f.t.Fatalf("%s %s: %v", a, id, err)
 	}
@@ -199,7 +199,7 @@ func (f *fixture) patrol(id string, home *area.Area, p event.Position, onDuty bo
 		f.t.Fatalf("patrol %s: %v %+v", id, err, resp)
 	}
 	waitFor(f.t, "worker "+id, func() bool {
-		for _, n := range f.state.NearestWorkers(orb.Point(p), 1000, false) {
+		for _, n := range f.state.NearestWorkers(orb.Point(p), 1000, false, "") {
 			if n.Worker.WorkerID == id && n.Worker.Updated.Equal(e.Time.Time) {
 				return true
 			}

@@ -18,7 +18,10 @@ const (
 // must match.
 type QueueQuery struct {
 	// Area is a street, community, compound or grid code; empty for all.
-	Area     string
+	Area string
+	// Scope is the caller's access limit, an area code orders must lie
+	// in (see live.Query.Scope); empty is no limit.
+	Scope    string
 	States   []event.State
 	Overdue  bool // only orders past their deadline
 	Flagged  bool // only orders flagged for the efficiency office
@@ -36,7 +39,7 @@ type QueueItem struct {
 // Queue lists the open orders q selects, the earliest deadline first
 // (orders without one last), and how many matched in all.
 func (s *Service) Queue(q QueueQuery) (items []QueueItem, total int) {
-	snap := s.state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders), Area: q.Area,
+	snap := s.state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders), Area: q.Area, Scope: q.Scope,
 		Filters: live.Filters{States: q.States, Overdue: q.Overdue}})
 	for _, o := range snap.Orders {
 		if q.Assignee != "" && o.Assignee != q.Assignee {

@@ -48,7 +48,7 @@ func TestSchedulerEscalationPath(t *testing.T) {
 		if want := due.Add(36 * time.Hour); !got.Deadline.Equal(want) {
 			t.Errorf("escalation %d: new deadline %v, want %v", i+1, got.Deadline, want)
 		}
-		info, _ := f.svc.Order(o.OrderID)
+		info, _ := f.svc.Order("", o.OrderID)
 		if info.Routing.Level != want.level || info.Routing.Flagged != want.flagged {
 			t.Errorf("escalation %d: routing %+v, want %s flagged %v", i+1, info.Routing, want.level, want.flagged)
 		}

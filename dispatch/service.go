@@ -151,11 +151,13 @@ type Info struct {
 	Period string `json:"period"`
 }
 
-// Order is the order with this id and what may happen to it next.
-func (s *Service) Order(id string) (*Info, error) {
-	o, ok := s.state.Order(id)
-	if !ok {
-		return nil, ErrNotFound
+// Order is the order with this id and what may happen to it next;
+// ErrNotFound when the live state does not know it or it lies outside
+// scope.
+func (s *Service) Order(scope, id string) (*Info, error) {
+	o, err := s.scopedOrder(id, scope)
+	if err != nil {
+		return nil, err
 	}
 	return &Info{Order: o, Routing: s.route(o), Next: Next(o.State), Actions: ActionsFrom(o.State),
 		Period: s.period(o).String()}, nil
@@ -179,10 +181,11 @@ func (s *Service) period(o *live.Order) time.Duration {
 }
 
 // Do takes action a on the order with this id. It answers ErrNotFound for
-// an unknown order, a *TransitionError when the order's state does not
-// lead where a goes, an *event.FieldError naming the request field at
-// fault, and ErrUnavailable when the bus did not store the step.
-func (s *Service) Do(ctx context.Context, id string, a Action, req Request) (*Result, error) {
+// an unknown order or one outside scope, a *TransitionError when the
+// order's state does not lead where a goes, an *event.FieldError naming
+// the request field at fault, and ErrUnavailable when the bus did not
+// store the step.
+func (s *Service) Do(ctx context.Context, scope, id string, a Action, req Request) (*Result, error) {
 	to, ok := a.Target()
 	if !ok {
 		return nil, &event.FieldError{Field: "action", Code: "invalid_field",
@@ -191,7 +194,7 @@ func (s *Service) Do(ctx context.Context, id string, a Action, req Request) (*Re
 	if err := checkRequest(to, req); err != nil {
 		return nil, err
 	}
-	return s.move(ctx, id, to, req, nil)
+	return s.move(ctx, id, to, req, scopeCheck(scope))
 }
 
 // checkRequest checks the fields of a request that do not depend on the

@@ -19,7 +19,7 @@ func TestActionsTakeAnOrderFromReportToClosing(t *testing.T) {
 	if o.State != event.Received || o.Deadline == nil || !o.Deadline.Equal(t0.Add(72*time.Hour)) {
 		t.Fatalf("reported order: state %s, deadline %v", o.State, o.Deadline)
 	}
-	info, err := f.svc.Order(o.OrderID)
+	info, err := f.svc.Order("", o.OrderID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestRefusedTransitions(t *testing.T) {
 	g := f.grids[1]
 	o := f.report(g, "facility.drains", "normal")
 
-	_, err := f.svc.Do(context.Background(), o.OrderID, Dispatch, Request{Actor: "d", Assignee: "GW1"})
+	_, err := f.svc.Do(context.Background(), "", o.OrderID, Dispatch, Request{Actor: "d", Assignee: "GW1"})
 	te := asTransition(t, err)
 	if te.From != event.Received || !slices.Equal(te.Allowed, []event.State{event.Filed, event.Escalated}) {
 		t.Errorf("dispatching a received order: %+v", te)
@@ -77,7 +77,7 @@ func TestRefusedTransitions(t *testing.T) {
 	// Escalated before anyone holds it: the states allow work to start,
 	// the guard does not.
 	f.do(o.OrderID, Escalate, Request{})
-	_, err = f.svc.Do(context.Background(), o.OrderID, Start, Request{Actor: "GW1"})
+	_, err = f.svc.Do(context.Background(), "", o.OrderID, Start, Request{Actor: "GW1"})
 	if te := asTransition(t, err); te.Reason == "" {
 		t.Errorf("starting an order nobody holds: %+v", te)
 	}
@@ -85,7 +85,7 @@ func TestRefusedTransitions(t *testing.T) {
 	// A step from a view that is no longer current.
 	seen := f.order(o.OrderID).Seq
 	f.do(o.OrderID, Dispatch, Request{Assignee: "GW" + g.Code, Seq: seen})
-	_, err = f.svc.Do(context.Background(), o.OrderID, Dispatch, Request{Actor: "d", Assignee: "GW2", Seq: seen})
+	_, err = f.svc.Do(context.Background(), "", o.OrderID, Dispatch, Request{Actor: "d", Assignee: "GW2", Seq: seen})
 	if te := asTransition(t, err); te.Reason == "" {
 		t.Errorf("a second dispatch from the same view: %+v", te)
 	}
@@ -97,7 +97,7 @@ func TestRefusedTransitions(t *testing.T) {
 		f.do(o.OrderID, a, Request{})
 	}
 	f.do(o.OrderID, Close, Request{})
-	_, err = f.svc.Do(context.Background(), o.OrderID, File, Request{Actor: "d"})
+	_, err = f.svc.Do(context.Background(), "", o.OrderID, File, Request{Actor: "d"})
 	if te := asTransition(t, err); te.From != event.Closed || len(te.Allowed) != 0 {
 		t.Errorf("filing a closed order: %+v", te)
 	}
@@ -130,7 +130,7 @@ func TestBadRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.svc.Do(context.Background(), o.OrderID, tt.action, tt.req)
+			_, err := f.svc.Do(context.Background(), "", o.OrderID, tt.action, tt.req)
 			var fe *event.FieldError
 			if !errors.As(err, &fe) || fe.Field != tt.field {
 				t.Errorf("error %v, want one naming %s", err, tt.field)
@@ -140,7 +140,7 @@ func TestBadRequests(t *testing.T) {
 	if got := f.order(o.OrderID).State; got != event.Dispatched {
 		t.Errorf("bad requests moved the order to %s", got)
 	}
-	if _, err := f.svc.Do(context.Background(), "WO-none", File, Request{Actor: "a"}); !errors.Is(err, ErrNotFound) {
+	if _, err := f.svc.Do(context.Background(), "", "WO-none", File, Request{Actor: "a"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown order: %v", err)
 	}
 }
@@ -157,7 +157,7 @@ func TestReturnExtendAndDepartments(t *testing.T) {
 	if ret.Order.Assignee != "GW"+g.Code {
 		t.Errorf("a returned order is still held by %q until dispatched again", ret.Order.Assignee)
 	}
-	sug, err := f.svc.Suggest(o.OrderID, 3)
+	sug, err := f.svc.Suggest("", o.OrderID, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestSuggest(t *testing.T) {
 	f.patrol("GW-next", other, offset(p, 60), true)
 	f.patrol("GW-off", g, offset(p, 20), false)
 
-	sug, err := f.svc.Suggest(o.OrderID, 5)
+	sug, err := f.svc.Suggest("", o.OrderID, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,14 +222,14 @@ func TestSuggest(t *testing.T) {
 		f.do(busy.OrderID, File, Request{})
 		f.do(busy.OrderID, Dispatch, Request{Assignee: "GW-own"})
 	}
-	sug, err = f.svc.Suggest(o.OrderID, 1)
+	sug, err = f.svc.Suggest("", o.OrderID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sug.Workers) != 1 || sug.Workers[0].WorkerID != "GW-next" || sug.Departments[0].Code != "sanitation" {
 		t.Errorf("with the own worker busy: %+v", sug)
 	}
-	if _, err := f.svc.Suggest("WO-none", 1); !errors.Is(err, ErrNotFound) {
+	if _, err := f.svc.Suggest("", "WO-none", 1); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown order: %v", err)
 	}
 }

@@ -19,27 +19,36 @@ type Suggestions struct {
 }
 
 // Suggest ranks up to k workers for the order with this id (see Rank):
-// the nearest workers on duty are weighed by distance, grid, community and
-// the open orders they hold in the order's street.
-func (s *Service) Suggest(id string, k int) (*Suggestions, error) {
-	o, ok := s.state.Order(id)
-	if !ok {
-		return nil, ErrNotFound
+// the nearest workers on duty inside scope are weighed by distance, grid,
+// community and the open orders they hold in the order's street (in the
+// scope's community, when the scope is one). ErrNotFound when the order is
+// unknown or outside scope.
+func (s *Service) Suggest(scope, id string, k int) (*Suggestions, error) {
+	o, err := s.scopedOrder(id, scope)
+	if err != nil {
+		return nil, err
 	}
 	k = min(max(k, 1), MaxSuggestions)
-	near := s.state.NearestWorkers(orb.Point(o.Location), max(s.cfg.Candidates*k, minCandidates), true)
+	near := s.state.NearestWorkers(orb.Point(o.Location), max(s.cfg.Candidates*k, minCandidates), true, scope)
+	// The order lies in scope, so scope is its community, its street or
+	// above: the narrower of scope and street holds the order.
+	loadArea := o.Area.Street
+	if len(scope) > len(loadArea) {
+		loadArea = scope
+	}
 	return &Suggestions{
 		OrderID:     id,
-		Workers:     Rank(o, near, s.loads(o.Area.Street), s.cfg.Weights, s.cfg.Roles, k),
+		Workers:     Rank(o, near, s.loads(loadArea), s.cfg.Weights, s.cfg.Roles, k),
 		Departments: DepartmentsFor(o.Category),
 	}, nil
 }
 
-// loads counts the open orders each assignee holds in a street. Workers
-// seldom hold orders outside their own street, and the street's orders are
-// one lookup of the live state's area index.
-func (s *Service) loads(street string) map[string]int {
-	q := live.Query{Layers: live.LayersOf(live.Orders), Area: street}
+// loads counts the open orders each assignee holds in an area, the
+// order's street or the caller's community. Workers seldom hold orders
+// outside their own street, and the area's orders are one lookup of the
+// live state's area index.
+func (s *Service) loads(area string) map[string]int {
+	q := live.Query{Layers: live.LayersOf(live.Orders), Area: area}
 	snap := s.state.Snapshot(q)
 	out := make(map[string]int, len(snap.Orders))
 	for _, o := range snap.Orders {

@@ -143,7 +143,7 @@ func TestPostFilesAWorkOrder(t *testing.T) {
 	if want := t0.Add(2 * time.Hour); o.Deadline == nil || !o.Deadline.Equal(want) || !strings.Contains(c.ServiceNotice, "2026-11-21T03:00:00.000Z") {
 		t.Errorf("deadline %v, notice %q", o.Deadline, c.ServiceNotice)
 	}
-	got, err := f.api.Request(context.Background(), c.ServiceRequestID, url.Values{})
+	got, err := f.api.Request(context.Background(), "", c.ServiceRequestID, url.Values{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestPostFilesAWorkOrder(t *testing.T) {
 
 	// Without danger the order is normal and stays in the community.
 	c2 := f.post(t, f.form("environment.parking", "attribute[danger]", "no"))
-	got, err = f.api.Request(context.Background(), c2.ServiceRequestID, url.Values{})
+	got, err = f.api.Request(context.Background(), "", c2.ServiceRequestID, url.Values{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestRequestsFromHistoryAndLive(t *testing.T) {
 		} {
 			f.clock.advance(time.Minute)
 			step.req.Actor = "test"
-			if _, err := f.orders.Do(ctx, closed.ServiceRequestID, step.a, step.req); err != nil {
+			if _, err := f.orders.Do(ctx, "", closed.ServiceRequestID, step.a, step.req); err != nil {
 				t.Fatalf("%s: %v", step.a, err)
 			}
 		}
@@ -246,7 +246,7 @@ func TestRequestsFromHistoryAndLive(t *testing.T) {
 		// the closing step.
 		waitFor(t, "the closed request in ClickHouse", func() bool {
 			var err error
-			if all, err = f.api.Requests(ctx, url.Values{}); err != nil {
+			if all, err = f.api.Requests(ctx, "", url.Values{}); err != nil {
 				t.Fatal(err)
 			}
 			return len(all) == 2 && all[1].Status == "closed"
@@ -257,9 +257,9 @@ func TestRequestsFromHistoryAndLive(t *testing.T) {
 			t.Errorf("requests, newest first: %+v", all)
 		}
 
-		ids := func(q url.Values) []string {
+		ids := func(scope string, q url.Values) []string {
 			t.Helper()
-			got, err := f.api.Requests(ctx, q)
+			got, err := f.api.Requests(ctx, scope, q)
 			if err != nil {
 				t.Fatalf("%v: %v", q, err)
 			}
@@ -269,29 +269,51 @@ func TestRequestsFromHistoryAndLive(t *testing.T) {
 			}
 			return out
 		}
+		both := []string{open.ServiceRequestID, closed.ServiceRequestID}
+		byIDs := url.Values{"service_request_id": {closed.ServiceRequestID + "," + open.ServiceRequestID + ",OR-none"}}
+		street, community := f.grid.Code[:area.StreetCodeLen], f.grid.Parent
+		otherStreet, otherCommunity := f.other(t, area.Street, street), f.other(t, area.Community, community)
 		filters := []struct {
-			name string
-			q    url.Values
-			want []string
+			name  string
+			scope string
+			q     url.Values
+			want  []string
 		}{
-			{"closed", url.Values{"status": {"closed"}}, []string{closed.ServiceRequestID}},
-			{"open", url.Values{"status": {"open"}}, []string{open.ServiceRequestID}},
-			{"both statuses", url.Values{"status": {"open,closed"}}, []string{open.ServiceRequestID, closed.ServiceRequestID}},
-			{"a service", url.Values{"service_code": {"city.manhole,facility.elevator"}}, []string{closed.ServiceRequestID}},
-			{"by ids", url.Values{"service_request_id": {closed.ServiceRequestID + "," + open.ServiceRequestID + ",OR-none"}},
-				[]string{open.ServiceRequestID, closed.ServiceRequestID}},
-			{"a window before both", url.Values{"start_date": {"2026-11-01T00:00:00+08:00"}, "end_date": {"2026-11-21T08:30:00+08:00"}}, nil},
-			{"the jurisdiction", url.Values{"jurisdiction_id": {area.ParentCode(area.Street, f.areas.Layer(area.Street)[0].Code)}},
-				[]string{open.ServiceRequestID, closed.ServiceRequestID}},
+			{"closed", "", url.Values{"status": {"closed"}}, []string{closed.ServiceRequestID}},
+			{"open", "", url.Values{"status": {"open"}}, []string{open.ServiceRequestID}},
+			{"both statuses", "", url.Values{"status": {"open,closed"}}, both},
+			{"a service", "", url.Values{"service_code": {"city.manhole,facility.elevator"}}, []string{closed.ServiceRequestID}},
+			{"by ids", "", byIDs, both},
+			{"a window before both", "", url.Values{"start_date": {"2026-11-01T00:00:00+08:00"}, "end_date": {"2026-11-21T08:30:00+08:00"}}, nil},
+			{"the jurisdiction", "", url.Values{"jurisdiction_id": {area.ParentCode(area.Street, f.areas.Layer(area.Street)[0].Code)}}, both},
+			// A caller sees the requests of its own area only, from
+			// ClickHouse and the live state alike.
+			{"the district's scope", street[:area.DistrictCodeLen], url.Values{}, both},
+			{"the street's scope", street, url.Values{}, both},
+			{"the community's scope", community, url.Values{}, both},
+			{"the community's scope, by ids", community, byIDs, both},
+			{"another street's scope", otherStreet, url.Values{}, nil},
+			{"another street's scope, by ids", otherStreet, byIDs, nil},
+			{"another community's scope", otherCommunity, url.Values{}, nil},
 		}
 		for _, tt := range filters {
-			if got := ids(tt.q); !equalStrings(got, tt.want) {
+			if got := ids(tt.scope, tt.q); !equalStrings(got, tt.want) {
 				t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 			}
 		}
-		one, err := f.api.Request(ctx, closed.ServiceRequestID, url.Values{})
-		if err != nil || len(one) != 1 || one[0].Status != "closed" {
-			t.Errorf("GET the closed request: %+v, %v", one, err)
+		for _, scope := range []string{"", street, community} {
+			one, err := f.api.Request(ctx, scope, closed.ServiceRequestID, url.Values{})
+			if err != nil || len(one) != 1 || one[0].Status != "closed" {
+				t.Errorf("GET the closed request in scope %q: %+v, %v", scope, one, err)
+			}
+		}
+		// Outside the scope a request is not found, as if it did not
+		// exist.
+		for _, id := range []string{closed.ServiceRequestID, open.ServiceRequestID} {
+			var e *Error
+			if _, err := f.api.Request(ctx, otherCommunity, id, url.Values{}); !errors.As(err, &e) || e.Code != 404 {
+				t.Errorf("GET %s in another community's scope: %v, want 404", id, err)
+			}
 		}
 	})
 }
@@ -317,7 +339,7 @@ func TestRequestsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.api.Requests(context.Background(), tt.q)
+			_, err := f.api.Requests(context.Background(), "", tt.q)
 			var e *Error
 			if !errors.As(err, &e) || e.Code != tt.code || !strings.HasPrefix(e.Description, tt.param) {
 				t.Errorf("error %v, want %d naming %q", err, tt.code, tt.param)
@@ -325,12 +347,24 @@ func TestRequestsBadInput(t *testing.T) {
 		})
 	}
 	var e *Error
-	if _, err := f.api.Request(context.Background(), "OR-none", url.Values{}); !errors.As(err, &e) || e.Code != 404 {
+	if _, err := f.api.Request(context.Background(), "", "OR-none", url.Values{}); !errors.As(err, &e) || e.Code != 404 {
 		t.Errorf("an unknown request: %v", err)
 	}
-	if _, err := f.api.Request(context.Background(), "OR 1", url.Values{}); !errors.As(err, &e) || e.Code != 400 {
+	if _, err := f.api.Request(context.Background(), "", "OR 1", url.Values{}); !errors.As(err, &e) || e.Code != 400 {
 		t.Errorf("a bad id: %v", err)
 	}
+}
+
+// other is an area of layer l other than code.
+func (f *fixture) other(t *testing.T, l area.Layer, code string) string {
+	t.Helper()
+	for _, a := range f.areas.Layer(l) {
+		if a.Code != code {
+			return a.Code
+		}
+	}
+	t.Fatalf("the tiny district has one %s", l)
+	return ""
 }
 
 func equalStrings(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }

@@ -63,8 +63,11 @@ const ordersSQL = "SELECT order_id, min(opened_at) AS opened, max(updated_at) AS
 	"argMaxMerge(street) AS street, argMaxMerge(community) AS community, argMaxMerge(compound) AS compound, " +
 	"argMaxMerge(lon) AS lon, argMaxMerge(lat) AS lat, max(escalations) AS escalations FROM orders "
 
-// Request is the request with this id: GET requests/{id}.
-func (a *API) Request(ctx context.Context, id string, q url.Values) ([]ServiceRequest, error) {
+// Request is the request with this id: GET requests/{id}. scope is the
+// caller's area code (a district, street or community; "" for
+// everywhere): a request outside it is not found, like one that does not
+// exist.
+func (a *API) Request(ctx context.Context, scope, id string, q url.Values) ([]ServiceRequest, error) {
 	if err := checkParams(q, false, "api_key", "jurisdiction_id"); err != nil {
 		return nil, err
 	}
@@ -75,7 +78,7 @@ func (a *API) Request(ctx context.Context, id string, q url.Values) ([]ServiceRe
 	if err := checkID("service_request_id", id); err != nil {
 		return nil, err
 	}
-	found, err := a.byID(ctx, []string{id}, jur)
+	found, err := a.byID(ctx, []string{id}, jur, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +91,9 @@ func (a *API) Request(ctx context.Context, id string, q url.Values) ([]ServiceRe
 // Requests answers GET requests: the requests named by service_request_id,
 // or those filed between start_date and end_date, both included (default
 // the last 90 days, at most 90 days apart) of the service codes and statuses asked
-// for, newest first, at most MaxRequests.
-func (a *API) Requests(ctx context.Context, q url.Values) ([]ServiceRequest, error) {
+// for, newest first, at most MaxRequests; only those inside scope, the
+// caller's area code ("" for everywhere).
+func (a *API) Requests(ctx context.Context, scope string, q url.Values) ([]ServiceRequest, error) {
 	if err := checkParams(q, false, getParams...); err != nil {
 		return nil, err
 	}
@@ -107,7 +111,7 @@ func (a *API) Requests(ctx context.Context, q url.Values) ([]ServiceRequest, err
 				return nil, err
 			}
 		}
-		return a.byID(ctx, ids, jur)
+		return a.byID(ctx, ids, jur, scope)
 	}
 	f, perr := a.filter(q, jur)
 	if perr != nil {
@@ -117,8 +121,8 @@ func (a *API) Requests(ctx context.Context, q url.Values) ([]ServiceRequest, err
 	if a.deps.History != nil {
 		var stored []order
 		sql := ordersSQL + "WHERE order_id IN (SELECT order_id FROM events WHERE type = 'order' AND time >= ? AND time <= ?) " +
-			"GROUP BY order_id HAVING opened >= ? AND opened <= ? AND startsWith(street, ?)"
-		args := []any{f.from, f.to, f.from, f.to, jur}
+			"GROUP BY order_id HAVING opened >= ? AND opened <= ? AND startsWith(street, ?) AND " + scopeSQL
+		args := []any{f.from, f.to, f.from, f.to, jur, scope, scope}
 		if len(f.codes) > 0 {
 			sql += " AND category IN ?"
 			args = append(args, f.codes)
@@ -140,7 +144,7 @@ func (a *API) Requests(ctx context.Context, q url.Values) ([]ServiceRequest, err
 	}
 	// The live state knows the newest orders before ClickHouse does, and
 	// their latest steps.
-	for _, o := range a.deps.State.Snapshot(live.Query{Layers: live.LayersOf(live.Orders), Area: jur}).Orders {
+	for _, o := range a.deps.State.Snapshot(live.Query{Layers: live.LayersOf(live.Orders), Area: jur, Scope: scope}).Orders {
 		if f.match(o) {
 			rows[o.OrderID] = fromLive(o)
 		}
@@ -148,8 +152,19 @@ func (a *API) Requests(ctx context.Context, q url.Values) ([]ServiceRequest, err
 	return a.answer(rows), nil
 }
 
-// byID looks the ids up in the live state, then in ClickHouse.
-func (a *API) byID(ctx context.Context, ids []string, jur string) ([]ServiceRequest, error) {
+// scopeSQL keeps the orders inside a scope, given twice as its two
+// arguments: a district's or street's code prefixes its streets' codes, a
+// community's only its own community's.
+const scopeSQL = "(startsWith(street, ?) OR startsWith(community, ?))"
+
+// inScope is scopeSQL for an order already read.
+func inScope(r order, scope string) bool {
+	return strings.HasPrefix(r.Street, scope) || strings.HasPrefix(r.Community, scope)
+}
+
+// byID looks the ids up in the live state, then in ClickHouse, and keeps
+// those in the jurisdiction and the scope.
+func (a *API) byID(ctx context.Context, ids []string, jur, scope string) ([]ServiceRequest, error) {
 	rows := map[string]order{}
 	var rest []string
 	for _, id := range ids {
@@ -169,7 +184,7 @@ func (a *API) byID(ctx context.Context, ids []string, jur string) ([]ServiceRequ
 		}
 	}
 	for id, r := range rows {
-		if !strings.HasPrefix(r.Street, jur) {
+		if !strings.HasPrefix(r.Street, jur) || !inScope(r, scope) {
 			delete(rows, id)
 		}
 	}

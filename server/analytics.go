@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,7 +45,7 @@ func (s *Server) routeAnalytics(e *echo.Echo, methods []string) {
 //	from, to  RFC 3339, at most 400 days apart
 //	metric    count (default) | per_1000_households | change
 //	category  a class (property) or an item (property.fee); default all
-//	area      a street or community code; default the whole district
+//	area      a street or community code inside the caller's area; default the caller's area
 //	limit     cells, 1..50000, default 20000
 func (s *Server) getHeatmap(c echo.Context) error {
 	q, err := queryParams(c, "level", "window", "from", "to", "metric", "category", "area", "limit")
@@ -57,6 +56,10 @@ func (s *Server) getHeatmap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	scope, err := scopedArea(principal(c), "area", q.Get("area"))
+	if err != nil {
+		return err
+	}
 	a, err := s.analyticsReady()
 	if err != nil {
 		return err
@@ -64,7 +67,7 @@ func (s *Server) getHeatmap(c echo.Context) error {
 	h, err := a.Query.Heatmap(c.Request().Context(), query.HeatmapRequest{
 		Level:      q.Get("level"),
 		WindowSpec: query.WindowSpec{Window: q.Get("window"), From: q.Get("from"), To: q.Get("to")},
-		Metric:     q.Get("metric"), Category: q.Get("category"), Area: q.Get("area"), Limit: limit,
+		Metric:     q.Get("metric"), Category: q.Get("category"), Area: scope, Limit: limit,
 	})
 	if err != nil {
 		return queryError(err)
@@ -81,9 +84,13 @@ func (s *Server) getHeatmap(c echo.Context) error {
 //	interval  hour (default up to 48 h) | day (default beyond); hour up to 31 days
 //	category  a class or an item; default all
 //	channel   one intake channel; default all
-//	area      a street or community code; default the whole district
+//	area      a street or community code inside the caller's area; default the caller's area
 func (s *Server) getTrends(c echo.Context) error {
 	q, err := queryParams(c, "window", "from", "to", "interval", "category", "channel", "area")
+	if err != nil {
+		return err
+	}
+	scope, err := scopedArea(principal(c), "area", q.Get("area"))
 	if err != nil {
 		return err
 	}
@@ -93,7 +100,7 @@ func (s *Server) getTrends(c echo.Context) error {
 	}
 	t, err := a.Query.Trends(c.Request().Context(), query.TrendsRequest{
 		WindowSpec: query.WindowSpec{Window: q.Get("window"), From: q.Get("from"), To: q.Get("to")},
-		Interval:   q.Get("interval"), Category: q.Get("category"), Channel: q.Get("channel"), Area: q.Get("area"),
+		Interval:   q.Get("interval"), Category: q.Get("category"), Channel: q.Get("channel"), Area: scope,
 	})
 	if err != nil {
 		return queryError(err)
@@ -102,14 +109,15 @@ func (s *Server) getTrends(c echo.Context) error {
 }
 
 // getRankings answers GET /api/v1/rankings: the 红黑榜 of compounds or
-// property companies.
+// property companies: the compounds inside the area, and the property
+// companies ranked on those compounds alone.
 //
 //	of        compound (default) | property_company
 //	window    24h | 7d | 30d (default) | 90d | 365d, or
 //	from, to  RFC 3339, at most 400 days apart
 //	sort      orders_per_100_households (default) | closure_rate | satisfaction | repeat_complaints
 //	order     desc (default) | asc
-//	area      a street or community code; default the whole district
+//	area      a street or community code inside the caller's area; default the caller's area
 //	limit     entries, 1..200, default 20
 func (s *Server) getRankings(c echo.Context) error {
 	q, err := queryParams(c, "of", "window", "from", "to", "sort", "order", "area", "limit")
@@ -120,6 +128,10 @@ func (s *Server) getRankings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	scope, err := scopedArea(principal(c), "area", q.Get("area"))
+	if err != nil {
+		return err
+	}
 	a, err := s.analyticsReady()
 	if err != nil {
 		return err
@@ -127,7 +139,7 @@ func (s *Server) getRankings(c echo.Context) error {
 	r, err := a.Query.Rankings(c.Request().Context(), query.RankingsRequest{
 		Of:         q.Get("of"),
 		WindowSpec: query.WindowSpec{Window: q.Get("window"), From: q.Get("from"), To: q.Get("to")},
-		Sort:       q.Get("sort"), Order: q.Get("order"), Area: q.Get("area"), Limit: limit,
+		Sort:       q.Get("sort"), Order: q.Get("order"), Area: scope, Limit: limit,
 	})
 	if err != nil {
 		return queryError(err)
@@ -138,7 +150,9 @@ func (s *Server) getRankings(c echo.Context) error {
 // getCell answers GET /api/v1/cells/{code}: one cell's profile (小区体检)
 // over the last 30 days — daily trend, open orders (the oldest 50),
 // alarms, patrol coverage, facilities. The code is a street, community,
-// compound, general grid or micro grid; it takes no query parameters.
+// compound, general grid or micro grid inside the caller's area; a cell
+// outside it is not found, as if it did not exist. It takes no query
+// parameters.
 func (s *Server) getCell(c echo.Context) error {
 	if _, err := queryParams(c); err != nil {
 		return err
@@ -147,10 +161,10 @@ func (s *Server) getCell(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	code := c.Param("code")
-	p, err := a.Query.Cell(c.Request().Context(), query.CellRequest{Code: code})
+	code, scope := c.Param("code"), principal(c).Area
+	p, err := a.Query.Cell(c.Request().Context(), query.CellRequest{Code: code, Area: scope})
 	if errors.Is(err, query.ErrNoCell) {
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "code", Message: fmt.Sprintf("no cell has the code %s", code)}
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "code", Message: notFoundIn(scope, "no cell has the code %s", code)}
 	}
 	if err != nil {
 		return queryError(err)

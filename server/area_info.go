@@ -23,20 +23,22 @@ type areaInfo struct {
 	Inside [2]float64 `json:"inside"`
 }
 
-// getArea answers GET /api/v1/areas/{code} for an area of any layer; 404
-// for a code no area has.
+// getArea answers GET /api/v1/areas/{code} for an area of any layer
+// inside the caller's area, or one of the areas holding it (a street
+// leader's district frames the street, as its tiles outline it); 404 for
+// a code no area has and, alike, for an area the caller may not see.
 func (s *Server) getArea(c echo.Context) error {
 	st, err := s.loaded()
 	if err != nil {
 		return err
 	}
-	code := c.Param("code")
+	code, who := c.Param("code"), principal(c)
 	a := findArea(st.index.Areas(), code)
-	if a == nil {
+	if a == nil || !mayName(who, a.Code) {
 		if !isDigits(code) || len(code) > area.BuildingCodeLen {
 			return invalidField("code", "%q is not an area code (6 to %d digits)", code, area.BuildingCodeLen)
 		}
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "code", Message: fmt.Sprintf("no area has the code %s", code)}
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "code", Message: notFoundIn(who.Area, "no area has the code %s", code)}
 	}
 	p, err := pointOnSurface(a.Geometry)
 	if err != nil {

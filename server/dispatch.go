@@ -93,9 +93,9 @@ func (s *Server) getDispatchCatalogue(c echo.Context) error {
 }
 
 // getOrderQueue answers GET /api/v1/orders: open orders for a dispatcher's
-// queue, the earliest deadline first.
+// queue, the earliest deadline first, of the caller's area only.
 //
-//	area      a street, community, compound or grid code; default all
+//	area      a street, community, compound or grid code inside the caller's area; default the caller's area
 //	state     states, comma-separated; default all open states
 //	overdue   true: only orders past their deadline
 //	flagged   true: only orders flagged for the efficiency office
@@ -106,10 +106,14 @@ func (s *Server) getOrderQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	qq := dispatch.QueueQuery{Area: q.Get("area"), Assignee: q.Get("assignee")}
+	p := principal(c)
+	qq := dispatch.QueueQuery{Area: q.Get("area"), Scope: p.Area, Assignee: q.Get("assignee")}
 	if qq.Area != "" {
 		if err := live.CheckAreaCode(qq.Area); err != nil {
 			return invalidField("area", "%v", err)
+		}
+		if _, err := scopedArea(p, "area", qq.Area); err != nil {
+			return err
 		}
 	}
 	if v := q.Get("state"); v != "" {
@@ -147,7 +151,8 @@ func (s *Server) getOrderQueue(c echo.Context) error {
 }
 
 // getOrder answers GET /api/v1/orders/{id}: the order as the live state
-// shows it, where it is routed, and the actions allowed on it.
+// shows it, where it is routed, and the actions allowed on it. An order
+// outside the caller's area is not found, as if it did not exist.
 func (s *Server) getOrder(c echo.Context) error {
 	id, err := orderIDParam(c)
 	if err != nil {
@@ -157,7 +162,7 @@ func (s *Server) getOrder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	info, err := d.Service.Order(id)
+	info, err := d.Service.Order(principal(c).Area, id)
 	if err != nil {
 		return dispatchError(c, id, err)
 	}
@@ -165,8 +170,8 @@ func (s *Server) getOrder(c echo.Context) error {
 }
 
 // getSuggestions answers GET /api/v1/orders/{id}/suggestions?k=5: the
-// grid workers on duty best placed to take the order, and the departments
-// whose remit covers it.
+// grid workers on duty inside the caller's area best placed to take the
+// order, and the departments whose remit covers it.
 func (s *Server) getSuggestions(c echo.Context) error {
 	id, err := orderIDParam(c)
 	if err != nil {
@@ -189,7 +194,7 @@ func (s *Server) getSuggestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sug, err := d.Service.Suggest(id, k)
+	sug, err := d.Service.Suggest(principal(c).Area, id, k)
 	if err != nil {
 		return dispatchError(c, id, err)
 	}
@@ -199,7 +204,7 @@ func (s *Server) getSuggestions(c echo.Context) error {
 // getOrderHistory answers GET /api/v1/orders/{id}/history: the audit
 // trail, every step with who took it, when, and from which state to
 // which, from ClickHouse (a step of the last second or so may not be
-// there yet).
+// there yet). An order outside the caller's area has no steps to show.
 func (s *Server) getOrderHistory(c echo.Context) error {
 	id, err := orderIDParam(c)
 	if err != nil {
@@ -212,11 +217,12 @@ func (s *Server) getOrderHistory(c echo.Context) error {
 	if d.Audit == nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeNotReady, Message: "the analytics store is starting"}
 	}
+	scope := principal(c).Area
 	street, live := "", false
-	if o, err := d.Service.Order(id); err == nil {
+	if o, err := d.Service.Order(scope, id); err == nil {
 		street, live = o.Order.Area.Street, true
 	}
-	trail, err := d.Audit.Trail(c.Request().Context(), id, street)
+	trail, err := d.Audit.Trail(c.Request().Context(), scope, id, street)
 	if err != nil {
 		return err
 	}
@@ -225,7 +231,7 @@ func (s *Server) getOrderHistory(c echo.Context) error {
 	}
 	// An order the live state knows may have no steps stored yet.
 	if len(trail) == 0 && !live {
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "id", Message: fmt.Sprintf("no steps of order %s are stored", id)}
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "id", Message: notFoundIn(scope, "no steps of order %s are stored", id)}
 	}
 	return uncachedJSON(c, struct {
 		OrderID string                 `json:"order_id"`
@@ -238,7 +244,8 @@ func (s *Server) getOrderHistory(c echo.Context) error {
 // "seq": …}): the step is stored as an order event on the bus and shown
 // by the live state, the WebSocket and ClickHouse. 200 with the order
 // after the step (202 when stored but not yet shown), 409 naming the
-// allowed next states when the order's state does not lead there.
+// allowed next states when the order's state does not lead there, 404 for
+// an order outside the caller's area, as if it did not exist.
 func (s *Server) postOrderAction(c echo.Context) error {
 	id, err := orderIDParam(c)
 	if err != nil {
@@ -261,7 +268,7 @@ func (s *Server) postOrderAction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := d.Service.Do(c.Request().Context(), id, action, req)
+	res, err := d.Service.Do(c.Request().Context(), principal(c).Area, id, action, req)
 	if err != nil {
 		return dispatchError(c, id, err)
 	}
@@ -358,7 +365,7 @@ func dispatchError(c echo.Context, id string, err error) error {
 	switch {
 	case errors.Is(err, dispatch.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Field: "id",
-			Message: fmt.Sprintf("order %s is not open, nor closed within the last day", id)}
+			Message: notFoundIn(principal(c).Area, "order %s is not open, nor closed within the last day", id)}
 	case errors.As(err, &te):
 		allowed := te.Allowed
 		if allowed == nil {

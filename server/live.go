@@ -94,7 +94,7 @@ func (s *Server) postEvents(c echo.Context) error {
 
 // getCounts answers GET /api/v1/live/counts?area=CODE: the headline
 // numbers (open and overdue orders, active alarms, workers on duty) for
-// the district or one of its areas.
+// the caller's area (by default) or one of the areas inside it.
 func (s *Server) getCounts(c echo.Context) error {
 	l, err := s.liveReady()
 	if err != nil {
@@ -105,6 +105,10 @@ func (s *Server) getCounts(c echo.Context) error {
 		if err := live.CheckAreaCode(code); err != nil {
 			return invalidField("area", "%v", err)
 		}
+	}
+	code, err = scopedArea(principal(c), "area", code)
+	if err != nil {
+		return err
 	}
 	return uncachedJSON(c, struct {
 		Area string     `json:"area,omitempty"`

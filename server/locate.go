@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/auth"
 	"github.com/gridpulse/gridpulse/geo/crs"
 )
 
@@ -25,7 +26,11 @@ type locateAnswer struct {
 }
 
 // getLocate answers GET /api/v1/locate?lon=&lat=[&crs=wgs84|gcj02|bd09]
-// with every area holding the point, from the district down.
+// with every area holding the point, from the district down, as far as
+// the caller may see them: an area outside the caller's area (and not
+// one of those holding it) is null, as for a point outside every area.
+// A point in a neighbouring street thus names the district to its leader,
+// and nothing below.
 func (s *Server) getLocate(c echo.Context) error {
 	q := c.QueryParams()
 	datum, err := crs.Parse(q.Get("crs"))
@@ -44,6 +49,7 @@ func (s *Server) getLocate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p := principal(c)
 	lon, lat = crs.ToWGS84(datum, lon, lat)
 	chain := st.index.Locate(lon, lat)
 	set := st.index.Areas()
@@ -54,20 +60,22 @@ func (s *Server) getLocate(c echo.Context) error {
 		area.Building: chain.Building, area.GeneralGrid: chain.GeneralGrid, area.MicroGrid: chain.MicroGrid,
 		area.DedicatedGrid: chain.DedicatedGrid,
 	} {
-		ans.Areas[l] = ref(a)
+		ans.Areas[l] = ref(p, a)
 	}
 	// The chain stops at the street; its parent is the district.
 	ans.Areas[area.District] = nil
 	if chain.Street != nil {
 		if d, ok := set.Get(area.District, chain.Street.Parent); ok {
-			ans.Areas[area.District] = ref(d)
+			ans.Areas[area.District] = ref(p, d)
 		}
 	}
 	return c.JSON(http.StatusOK, ans)
 }
 
-func ref(a *area.Area) *areaRef {
-	if a == nil {
+// ref names area a to p, or is nil when there is none or p may not see
+// it.
+func ref(p auth.Principal, a *area.Area) *areaRef {
+	if a == nil || !mayName(p, a.Code) {
 		return nil
 	}
 	return &areaRef{Code: a.Code, Name: a.Name}

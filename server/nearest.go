@@ -20,8 +20,8 @@ const (
 )
 
 // getNearest answers GET /api/v1/live/nearest?lon=&lat=&k=: the k on-duty
-// workers nearest to a point, nearest first, for a dispatcher choosing
-// whom to send. Off-line workers are never listed.
+// workers inside the caller's area nearest to a point, nearest first, for
+// a dispatcher choosing whom to send. Off-line workers are never listed.
 //
 //	lon, lat  WGS-84, required
 //	k         1..50, default 5
@@ -49,7 +49,7 @@ func (s *Server) getNearest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	workers := l.State.NearestWorkers(orb.Point{lon, lat}, k, true)
+	workers := l.State.NearestWorkers(orb.Point{lon, lat}, k, true, principal(c).Area)
 	if workers == nil {
 		workers = []live.Nearby{}
 	}

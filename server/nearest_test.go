@@ -33,7 +33,7 @@ func TestNearest(t *testing.T) {
 	// The live state applies what the bus delivers, a moment after the post.
 	l := s.live.Load()
 	deadline := time.Now().Add(10 * time.Second)
-	for len(l.State.NearestWorkers(orb.Point{103.92, 30.57}, 10, false)) < 4 {
+	for len(l.State.NearestWorkers(orb.Point{103.92, 30.57}, 10, false, "")) < 4 {
 		if time.Now().After(deadline) {
 			t.Fatal("the live state never held the four workers")
 		}

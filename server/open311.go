@@ -112,20 +112,22 @@ func (s *Server) getServiceDefinition(c echo.Context, _ *open311.API) (int, any,
 	return http.StatusOK, def, nil
 }
 
-// getRequests answers GET requests.{format}.
+// getRequests answers GET requests.{format}: the requests inside the
+// caller's area.
 func (s *Server) getRequests(c echo.Context, api *open311.API) (int, any, error) {
-	list, err := api.Requests(c.Request().Context(), c.QueryParams())
+	list, err := api.Requests(c.Request().Context(), principal(c).Area, c.QueryParams())
 	return http.StatusOK, list, err
 }
 
-// getRequest answers GET requests/{id}.{format}.
+// getRequest answers GET requests/{id}.{format}; a request outside the
+// caller's area is not found, as if it did not exist.
 func (s *Server) getRequest(c echo.Context, api *open311.API) (int, any, error) {
 	id, _, _ := open311.SplitFormat(c.Param("file"))
 	id, err := url.PathUnescape(id)
 	if err != nil {
 		return 0, nil, &open311.Error{Code: http.StatusBadRequest, Description: "service_request_id: not a valid path segment"}
 	}
-	one, err := api.Request(c.Request().Context(), id, c.QueryParams())
+	one, err := api.Request(c.Request().Context(), principal(c).Area, id, c.QueryParams())
 	return http.StatusOK, one, err
 }
 

@@ -109,6 +109,11 @@ func (s *Service) Heatmap(ctx context.Context, r HeatmapRequest) (*Heatmap, erro
 	if err := s.scope(&f, r.Area); err != nil {
 		return nil, err
 	}
+	if len(r.Area) > area.CodeLen(levels[level].layer) {
+		// A community's streets would be one cell counting the community's
+		// orders under the street's code: say so rather than mislead.
+		return nil, fieldErr("level", "level %s is coarser than area %s; ask for a level within it", level, r.Area)
+	}
 	measure, measureArgs, err := openedOf(&f, r.Category)
 	if err != nil {
 		return nil, err

@@ -136,6 +136,7 @@ func TestHeatmapRejects(t *testing.T) {
 		{HeatmapRequest{Area: "510116003"}, "area"},
 		{HeatmapRequest{Area: "510116001001001"}, "area"},
 		{HeatmapRequest{Area: "510117"}, "area"},
+		{HeatmapRequest{Level: "street", Area: "510116001001"}, "level"},
 		{HeatmapRequest{Limit: -1}, "limit"},
 		{HeatmapRequest{Limit: MaxHeatmapLimit + 1}, "limit"},
 	}

@@ -108,18 +108,30 @@ func TestCounts(t *testing.T) {
 
 func TestNearestWorkers(t *testing.T) {
 	s := queryState(t)
-	near := func(onDuty bool) string {
+	tests := []struct {
+		name   string
+		onDuty bool
+		scope  string
+		want   string
+	}{
+		{"all", false, "", "[GC:0 GA:44]"},
+		{"on duty", true, "", "[GA:44]"},
+		{"district scope", false, "510116", "[GC:0 GA:44]"},
+		// The nearest worker is in street 002: a leader of street 001
+		// gets the one in its own street, however far.
+		{"street scope", false, "510116001", "[GA:44]"},
+		{"community scope", false, "510116002001", "[GC:0]"},
+		{"community without workers", false, "510116001002", "[]"},
+		{"other district", false, "510104", "[]"},
+	}
+	for _, tt := range tests {
 		var out []string
-		for _, n := range s.NearestWorkers(orb.Point(posC), 5, onDuty) {
+		for _, n := range s.NearestWorkers(orb.Point(posC), 5, tt.onDuty, tt.scope) {
 			out = append(out, fmt.Sprintf("%s:%.0f", n.Worker.WorkerID, n.Meters/100))
 		}
-		return fmt.Sprint(out)
-	}
-	if got := near(false); got != "[GC:0 GA:44]" {
-		t.Errorf("nearest to C = %s", got)
-	}
-	if got := near(true); got != "[GA:44]" {
-		t.Errorf("nearest on duty to C = %s", got)
+		if got := fmt.Sprint(out); got != tt.want {
+			t.Errorf("%s: nearest to C = %s, want %s", tt.name, got, tt.want)
+		}
 	}
 }
 

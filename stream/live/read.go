@@ -113,13 +113,15 @@ type Nearby struct {
 
 // NearestWorkers finds up to k workers nearest to p (WGS-84), nearest
 // first, for dispatch: off-line workers never, workers off duty only when
-// onDutyOnly is false.
-func (s *State) NearestWorkers(p orb.Point, k int, onDutyOnly bool) []Nearby {
+// onDutyOnly is false, and only workers inside the area scope (see
+// InArea; "" is everywhere), the caller's access limit.
+func (s *State) NearestWorkers(p orb.Point, k int, onDutyOnly bool, scope string) []Nearby {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	found := s.points.Nearest(p, k, func(id string) bool {
 		w := s.workers[id]
-		return w != nil && w.Status != WorkerOffline && (w.OnDuty || !onDutyOnly)
+		return w != nil && w.Status != WorkerOffline && (w.OnDuty || !onDutyOnly) &&
+			(scope == "" || InArea(&w.Area, scope))
 	})
 	out := make([]Nearby, len(found))
 	for i, n := range found {
