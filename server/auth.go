@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -104,7 +105,7 @@ func (s *Server) admit(c echo.Context, acc access) error {
 		c.Set(keyHolderKey, k)
 		return nil
 	}
-	p, _, err := a.Verify(bearerToken(c.Request()))
+	p, exp, err := a.Verify(bearerToken(c.Request()))
 	if err != nil {
 		return unauthorized(c, "Authorization", "sign in first: "+err.Error())
 	}
@@ -113,7 +114,18 @@ func (s *Server) admit(c echo.Context, acc access) error {
 			Message: fmt.Sprintf("a %s user may watch orders but not act on them", p.Role)}
 	}
 	setPrincipal(c, p)
+	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), expiryKey{}, exp)))
 	return nil
+}
+
+// expiryKey holds, in a request's context, when its token expires.
+type expiryKey struct{}
+
+// WSUntil is the hub's end of a connection the server admitted: its
+// token's expiry, after which the page reconnects with a renewed token.
+func WSUntil(r *http.Request) time.Time {
+	exp, _ := r.Context().Value(expiryKey{}).(time.Time)
+	return exp
 }
 
 // keyHolderKey is where admit leaves an integrator's key holder, whose

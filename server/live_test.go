@@ -29,7 +29,7 @@ func startLive(t *testing.T, s *Server, a Areas) {
 	}
 	state := live.New(live.DefaultConfig())
 	hubCfg := hub.DefaultConfig()
-	hubCfg.Scope = WSScope // as serve wires it
+	hubCfg.Scope, hubCfg.Until = WSScope, WSUntil // as serve wires them
 	h := hub.New(hubCfg, state)
 	stopped := make(chan struct{}, 2)
 	go func() { state.Run(ctx, b); stopped <- struct{}{} }()

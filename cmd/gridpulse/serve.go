@@ -188,7 +188,7 @@ func runServe(ctx context.Context, args []string) error {
 		return fail(err)
 	}
 	hubCfg := hub.DefaultConfig()
-	hubCfg.Scope = server.WSScope
+	hubCfg.Scope, hubCfg.Until = server.WSScope, server.WSUntil
 	h := hub.New(hubCfg, state)
 	in := ingest.New(ingest.DefaultConfig(), areas.Index, b, nil)
 	history := writer.New(store, writer.DefaultConfig())

@@ -58,6 +58,11 @@ type Config struct {
 	// Scope limits what a connection may see to one area; nil lets every
 	// connection see everything.
 	Scope Scope
+	// Until tells, from the upgrade request, when the connection's right
+	// to watch ends (its token's expiry); the hub then closes it with 1008
+	// "token expired" and the client reconnects with a renewed token. Nil
+	// or a zero time: never.
+	Until func(r *http.Request) time.Time
 	// Logger receives connection errors; default slog.Default().
 	Logger *slog.Logger
 }

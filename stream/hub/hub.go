@@ -173,6 +173,15 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.conns[c] = struct{}{}
 	h.connsMu.Unlock()
 	h.metrics.conns.Inc()
+	if h.cfg.Until != nil {
+		if until := h.cfg.Until(r); !until.IsZero() {
+			expire := time.AfterFunc(time.Until(until), func() {
+				h.metrics.closes.WithLabelValues("1008").Inc()
+				c.closeWith(websocket.ClosePolicyViolation, "token expired")
+			})
+			defer expire.Stop()
+		}
+	}
 	go c.writer()
 	c.read()
 	h.drop(c)

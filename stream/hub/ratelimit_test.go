@@ -1,7 +1,9 @@
 package hub
 
 import (
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -17,6 +19,15 @@ func TestFloodingClientIsClosed(t *testing.T) {
 	c.expect("pong")
 	c.expect("pong")
 	if ce := c.closeCode(); ce.Code != websocket.ClosePolicyViolation || ce.Text != "too many messages" {
+		t.Errorf("closed with %v", ce)
+	}
+}
+
+func TestConnectionClosesWhenItsTokenExpires(t *testing.T) {
+	until := time.Now().Add(200 * time.Millisecond)
+	h := newHarness(t, harnessOpts{cfg: Config{Until: func(*http.Request) time.Time { return until }}})
+	c := h.dial(nil)
+	if ce := c.closeCode(); ce.Code != websocket.ClosePolicyViolation || ce.Text != "token expired" {
 		t.Errorf("closed with %v", ce)
 	}
 }
