@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -22,12 +23,16 @@ var labelLayers = []area.Layer{area.Street, area.Community}
 // files are.
 const labelDecimals = 1e7
 
-// labelPoints is one GeoJSON point per area of the label layers, inside
-// its area, with its code, name and layer.
-func labelPoints(set *area.Set) (*geojson.FeatureCollection, error) {
+// labelPoints is one GeoJSON point per area of the label layers inside
+// the area with code scope ("" for all), inside its area, with its code,
+// name and layer.
+func labelPoints(set *area.Set, scope string) (*geojson.FeatureCollection, error) {
 	fc := geojson.NewFeatureCollection()
 	for _, l := range labelLayers {
 		for _, a := range set.Layer(l) {
+			if !strings.HasPrefix(a.Code, scope) {
+				continue
+			}
 			p, err := pointOnSurface(a.Geometry)
 			if err != nil {
 				return nil, fmt.Errorf("label for %s %s: %w", l, a.Code, err)
@@ -61,12 +66,16 @@ func pointOnSurface(g orb.Geometry) (orb.Point, error) {
 }
 
 // getLabels answers GET /api/v1/labels: a GeoJSON FeatureCollection of
-// label points for streets and communities.
+// label points for the streets and communities inside the caller's area.
 func (s *Server) getLabels(c echo.Context) error {
 	st, err := s.loaded()
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-cache")
-	return c.JSONBlob(http.StatusOK, st.labels)
+	v, err := st.view(principal(c).Area)
+	if err != nil {
+		return err
+	}
+	privateRevalidated(c)
+	return c.JSONBlob(http.StatusOK, v.labels)
 }

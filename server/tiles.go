@@ -15,9 +15,13 @@ import (
 // mvtContentType is the media type of a Mapbox Vector Tile.
 const mvtContentType = "application/vnd.mapbox-vector-tile"
 
-// getTile answers GET /tiles/{z}/{x}/{y}.mvt with a gzipped vector tile,
-// 304 when the client's ETag still matches and 204 when the tile has no
-// features.
+// getTile answers GET /tiles/{z}/{x}/{y}.mvt with a gzipped vector tile
+// drawn for the caller's area (see tile.Renderer.Tile), 304 when the
+// client's ETag still matches and 204 when the tile has no features.
+//
+// Tiles differ from user to user, so they are cached privately: a shared
+// cache must never hand a street leader's tile to another, nor the
+// command centre's to a street leader.
 func (s *Server) getTile(c echo.Context) error {
 	z, x, y, err := parseTileCoords(c.Param("z"), c.Param("x"), c.Param("y"))
 	if err != nil {
@@ -27,7 +31,7 @@ func (s *Server) getTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t, err := st.tiles.Tile(c.Request().Context(), z, x, y)
+	t, err := st.tiles.Tile(c.Request().Context(), principal(c).Area, z, x, y)
 	if errors.Is(err, tile.ErrOutOfRange) {
 		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidField, Message: err.Error()}
 	}
@@ -36,7 +40,8 @@ func (s *Server) getTile(c echo.Context) error {
 	}
 
 	h := c.Response().Header()
-	h.Set(echo.HeaderCacheControl, fmt.Sprintf("public, max-age=%d", int(s.cfg.TileMaxAge.Seconds())))
+	h.Set(echo.HeaderCacheControl, fmt.Sprintf("private, max-age=%d", int(s.cfg.TileMaxAge.Seconds())))
+	h.Add(echo.HeaderVary, echo.HeaderAuthorization)
 	h.Set("ETag", t.ETag)
 	if etagMatches(c.Request().Header.Get("If-None-Match"), t.ETag) {
 		return c.NoContent(http.StatusNotModified)

@@ -29,7 +29,8 @@ func TestTileIsServedGzippedWithItsETag(t *testing.T) {
 	for k, want := range map[string]string{
 		"Content-Type":     mvtContentType,
 		"Content-Encoding": "gzip",
-		"Cache-Control":    "public, max-age=300",
+		"Cache-Control":    "private, max-age=300",
+		"Vary":             "Authorization",
 		"Content-Length":   strconv.Itoa(rec.Body.Len()),
 	} {
 		if got := h.Get(k); got != want {

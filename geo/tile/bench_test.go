@@ -33,41 +33,17 @@ func BenchmarkRender(b *testing.B) {
 
 	for _, z := range []maptile.Zoom{12, 13, 14, 15, 16} {
 		tiles := sampleTiles(tilesMeeting(outline, z), benchTilesPerZoom)
-		b.Run(fmt.Sprintf("z%d/uncached", z), func(b *testing.B) {
-			var took []time.Duration
-			var size int
-			for b.Loop() {
-				for _, tl := range tiles {
-					start := time.Now()
-					t, err := r.render(ctx, tl)
-					took = append(took, time.Since(start))
-					if err != nil {
-						b.Fatal(err)
-					}
-					size += len(t.Data)
-				}
-			}
-			slices.Sort(took)
-			for _, q := range []struct {
-				name string
-				at   float64
-			}{{"p50-ms", 0.50}, {"p95-ms", 0.95}, {"p99-ms", 0.99}} {
-				d := took[int(q.at*float64(len(took)-1)+0.5)]
-				b.ReportMetric(float64(d.Microseconds())/1000, q.name)
-			}
-			b.ReportMetric(float64(size)/float64(len(took))/1024, "KiB/tile")
-			b.ReportMetric(float64(len(tiles)), "tiles")
-		})
+		b.Run(fmt.Sprintf("z%d/uncached", z), func(b *testing.B) { benchRender(b, r, "", tiles) })
 		b.Run(fmt.Sprintf("z%d/cached", z), func(b *testing.B) {
 			for _, tl := range tiles {
-				if _, err := r.Tile(ctx, uint32(tl.Z), tl.X, tl.Y); err != nil {
+				if _, err := r.Tile(ctx, "", uint32(tl.Z), tl.X, tl.Y); err != nil {
 					b.Fatal(err)
 				}
 			}
 			n := 0
 			for b.Loop() {
 				for _, tl := range tiles {
-					if _, err := r.Tile(ctx, uint32(tl.Z), tl.X, tl.Y); err != nil {
+					if _, err := r.Tile(ctx, "", uint32(tl.Z), tl.X, tl.Y); err != nil {
 						b.Fatal(err)
 					}
 					n++
@@ -76,6 +52,52 @@ func BenchmarkRender(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/tile")
 		})
 	}
+}
+
+// BenchmarkRenderScoped renders the tiles meeting one street, uncached,
+// for the whole district's view and for the street leader's, whose tiles
+// leave the other streets out.
+//
+//	go test ./geo/tile/ -run '^$' -bench RenderScoped -benchtime 3x
+func BenchmarkRenderScoped(b *testing.B) {
+	set := shuangliuDistrict(b)
+	r := NewRenderer(geo.NewIndex(set), Config{})
+	street := set.Layer(area.Street)[0]
+	for _, z := range []maptile.Zoom{12, 14, 16} {
+		tiles := sampleTiles(tilesMeeting(street.Geometry, z), benchTilesPerZoom)
+		for _, scope := range []struct{ name, code string }{{"district", ""}, {"street", street.Code}} {
+			b.Run(fmt.Sprintf("z%d/%s", z, scope.name), func(b *testing.B) { benchRender(b, r, scope.code, tiles) })
+		}
+	}
+}
+
+// benchRender renders every tile afresh for scope and reports the
+// per-tile p50/p95/p99 in milliseconds and the mean gzipped size.
+func benchRender(b *testing.B, r *Renderer, scope string, tiles []maptile.Tile) {
+	ctx := context.Background()
+	var took []time.Duration
+	var size int
+	for b.Loop() {
+		for _, tl := range tiles {
+			start := time.Now()
+			t, err := r.render(ctx, scope, tl)
+			took = append(took, time.Since(start))
+			if err != nil {
+				b.Fatal(err)
+			}
+			size += len(t.Data)
+		}
+	}
+	slices.Sort(took)
+	for _, q := range []struct {
+		name string
+		at   float64
+	}{{"p50-ms", 0.50}, {"p95-ms", 0.95}, {"p99-ms", 0.99}} {
+		d := took[int(q.at*float64(len(took)-1)+0.5)]
+		b.ReportMetric(float64(d.Microseconds())/1000, q.name)
+	}
+	b.ReportMetric(float64(size)/float64(len(took))/1024, "KiB/tile")
+	b.ReportMetric(float64(len(tiles)), "tiles")
 }
 
 // tilesMeeting lists the tiles at zoom z whose bound meets geometry g

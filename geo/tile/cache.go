@@ -8,16 +8,19 @@ import (
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
-// tileKey names one cached tile. An access scope, when tiles get one,
-// joins the key so that scoped and unscoped tiles never mix.
-type tileKey struct{ z, x, y uint32 }
+// tileKey names one cached tile: its address and the scope it was drawn
+// for, so that tiles of different scopes never mix.
+type tileKey struct {
+	scope   string
+	z, x, y uint32
+}
 
-func (k tileKey) String() string { return fmt.Sprintf("%d/%d/%d", k.z, k.x, k.y) }
+func (k tileKey) String() string { return fmt.Sprintf("%s@%d/%d/%d", k.scope, k.z, k.x, k.y) }
 
 // entryOverhead is a rough count of the bytes an entry costs beyond its
-// data (key, list element, map slot, ETag), so that a flood of tiny empty
-// tiles is bounded too.
-const entryOverhead = 160
+// data (key with its scope, list element, map slot, ETag), so that a flood
+// of tiny empty tiles is bounded too.
+const entryOverhead = 192
 
 // byteCache is a least-recently-used cache of rendered tiles bounded by
 // the bytes it holds rather than by the number of tiles. It is safe for
@@ -63,7 +66,7 @@ func (c *byteCache) add(k tileKey, t Tile) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.lru.Peek(k); ok {
-		return // same key, same index: the same tile
+		return // same key (scope included), same index: the same tile
 	}
 	c.lru.Add(k, t)
 	c.bytes += size

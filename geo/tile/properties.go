@@ -29,8 +29,9 @@ var layerProps = map[area.Layer][]string{
 
 // newFeature turns an area into a feature with its own copy of the
 // geometry (the tile pipeline works in place), its code as the numeric
-// id, and its tile properties.
-func newFeature(a *area.Area) *geojson.Feature {
+// id, and its tile properties: all of them when seen in full, code and
+// name alone for an outline.
+func newFeature(a *area.Area, s sight) *geojson.Feature {
 	f := geojson.NewFeature(orb.Clone(a.Geometry))
 	// Codes are at most 19 digits and so fit a uint64. A code that is not
 	// a number (none pass import) still gets its code property.
@@ -40,6 +41,9 @@ func newFeature(a *area.Area) *geojson.Feature {
 	f.Properties[propCode] = a.Code
 	if a.Name != "" {
 		f.Properties[propName] = a.Name
+	}
+	if s == outline {
+		return f
 	}
 	for _, k := range layerProps[a.Layer] {
 		if v, ok := scalar(a.Props[k]); ok {

@@ -24,15 +24,16 @@ import (
 // per feature.
 const checkEvery = 64
 
-// render draws tile t from the index, uncached.
-func (r *Renderer) render(ctx context.Context, t maptile.Tile) (Tile, error) {
+// render draws tile t from the index as a viewer limited to scope sees it,
+// uncached.
+func (r *Renderer) render(ctx context.Context, scope string, t maptile.Tile) (Tile, error) {
 	z := uint32(t.Z)
 	var layers mvt.Layers
 	for _, lr := range r.cfg.Layers {
 		if !lr.has(z) {
 			continue
 		}
-		l, err := r.renderLayer(ctx, lr.Layer, t)
+		l, err := r.renderLayer(ctx, scope, lr.Layer, t)
 		if err != nil {
 			return Tile{}, fmt.Errorf("render tile %d/%d/%d layer %s: %w", z, t.X, t.Y, lr.Layer, err)
 		}
@@ -48,14 +49,16 @@ func (r *Renderer) render(ctx context.Context, t maptile.Tile) (Tile, error) {
 }
 
 // renderLayer projects, clips and simplifies the areas of layer l that
-// meet tile t.
-func (r *Renderer) renderLayer(ctx context.Context, l area.Layer, t maptile.Tile) (*mvt.Layer, error) {
+// meet tile t and that a viewer limited to scope may see.
+func (r *Renderer) renderLayer(ctx context.Context, scope string, l area.Layer, t maptile.Tile) (*mvt.Layer, error) {
 	// One grid unit more than the buffer, as the projection floors
 	// coordinates to the grid.
 	search := t.Bound((r.cfg.Buffer + 1) / Extent)
 	var areas []*area.Area
 	r.ix.Search(l, search, func(a *area.Area) bool {
-		areas = append(areas, a)
+		if Shows(scope, a.Code) {
+			areas = append(areas, a)
+		}
 		return true
 	})
 	// Code order, not the index's, keeps the bytes and so the ETag the
@@ -67,7 +70,7 @@ func (r *Renderer) renderLayer(ctx context.Context, l area.Layer, t maptile.Tile
 		if i%checkEvery == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		layer.Features = append(layer.Features, newFeature(a))
+		layer.Features = append(layer.Features, newFeature(a, sightOf(scope, a.Code)))
 	}
 	layer.ProjectToTile(t)
 

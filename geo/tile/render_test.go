@@ -20,7 +20,7 @@ import (
 // too close to the sliver limit to judge, by layer.
 func checkTile(t *testing.T, r *Renderer, set *area.Set, tl maptile.Tile) (present, borderline map[area.Layer]int) {
 	t.Helper()
-	got, err := r.Tile(context.Background(), uint32(tl.Z), tl.X, tl.Y)
+	got, err := r.Tile(context.Background(), "", uint32(tl.Z), tl.X, tl.Y)
 	if err != nil {
 		t.Fatalf("tile %v: %v", tl, err)
 	}
@@ -232,7 +232,7 @@ func TestTileShapes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tl := maptile.At(tc.at, tc.z)
-			got, err := r.Tile(context.Background(), uint32(tl.Z), tl.X, tl.Y)
+			got, err := r.Tile(context.Background(), "", uint32(tl.Z), tl.X, tl.Y)
 			if err != nil {
 				t.Fatal(err)
 			}

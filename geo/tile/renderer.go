@@ -2,7 +2,8 @@
 // one MVT layer per area layer, each within its own zoom range, clipped to
 // the tile plus a buffer, simplified for the zoom, gzipped, with a strong
 // ETag and an in-memory cache. Feature ids are the area codes, so a map
-// can join live data to its cells.
+// can join live data to its cells. A tile is drawn for a viewer's scope,
+// the one area they may see: areas outside it are left out.
 package tile
 
 import (
@@ -34,9 +35,9 @@ type Tile struct {
 	Empty bool
 }
 
-// Renderer renders and caches the tiles of one index. It is safe for
-// concurrent use. The index is immutable, so a reloaded index gets a new
-// Renderer (and with it a fresh cache).
+// Renderer renders and caches the tiles of one index, per scope. It is
+// safe for concurrent use. The index is immutable, so a reloaded index
+// gets a new Renderer (and with it a fresh cache).
 type Renderer struct {
 	ix     *geo.Index
 	cfg    Config
@@ -57,18 +58,22 @@ func (r *Renderer) Layers() []LayerRange {
 	return append([]LayerRange(nil), r.cfg.Layers...)
 }
 
-// Tile returns the tile at z/x/y, from the cache or freshly rendered.
-// Concurrent calls for the same uncached tile render it once. An error
-// wrapping ErrOutOfRange means the caller asked for a tile that does not
-// exist; an error wrapping ctx.Err() means the caller gave up.
-func (r *Renderer) Tile(ctx context.Context, z, x, y uint32) (Tile, error) {
+// Tile returns the tile at z/x/y as a viewer limited to the area with code
+// scope sees it ("" sees everything), from the cache or freshly rendered:
+// the areas inside the scope in full, its ancestors (the district around
+// a street) as bare outlines with their code and name, nothing else.
+// Tiles are cached per scope. Concurrent calls for the same uncached tile
+// and scope render it once. An error wrapping ErrOutOfRange means the
+// caller asked for a tile that does not exist; an error wrapping ctx.Err()
+// means the caller gave up.
+func (r *Renderer) Tile(ctx context.Context, scope string, z, x, y uint32) (Tile, error) {
 	if z > MaxZoom {
 		return Tile{}, fmt.Errorf("%w: zoom %d is above %d", ErrOutOfRange, z, MaxZoom)
 	}
 	if n := uint32(1) << z; x >= n || y >= n {
 		return Tile{}, fmt.Errorf("%w: x and y at zoom %d must be below %d, got %d/%d", ErrOutOfRange, z, n, x, y)
 	}
-	key := tileKey{z, x, y}
+	key := tileKey{scope, z, x, y}
 	if t, ok := r.cache.get(key); ok {
 		return t, nil
 	}
@@ -79,7 +84,7 @@ func (r *Renderer) Tile(ctx context.Context, z, x, y uint32) (Tile, error) {
 			if t, ok := r.cache.get(key); ok {
 				return t, nil
 			}
-			t, err := r.render(ctx, maptile.New(x, y, maptile.Zoom(z)))
+			t, err := r.render(ctx, scope, maptile.New(x, y, maptile.Zoom(z)))
 			if err != nil {
 				return nil, err
 			}

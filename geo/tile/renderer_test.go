@@ -31,7 +31,7 @@ func TestTileOutOfRange(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := r.Tile(context.Background(), tc.z, tc.x, tc.y)
+			_, err := r.Tile(context.Background(), "", tc.z, tc.x, tc.y)
 			if tc.bad != errors.Is(err, ErrOutOfRange) {
 				t.Errorf("Tile(%d, %d, %d) error %v, want out of range: %v", tc.z, tc.x, tc.y, err, tc.bad)
 			}
@@ -45,7 +45,7 @@ func TestTileOutOfRange(t *testing.T) {
 func TestTileEmptyIsValidAndCached(t *testing.T) {
 	r := NewRenderer(geo.NewIndex(newHandMade().set), Config{})
 	atlantic := maptile.At(orb.Point{-30, 40}, 14)
-	got, err := r.Tile(context.Background(), uint32(atlantic.Z), atlantic.X, atlantic.Y)
+	got, err := r.Tile(context.Background(), "", uint32(atlantic.Z), atlantic.X, atlantic.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +75,11 @@ func TestETag(t *testing.T) {
 	quoted := regexp.MustCompile(`^"[0-9a-f]{32}"$`)
 	seen := map[string]maptile.Tile{}
 	for _, tl := range tiles {
-		a, err := first.Tile(context.Background(), uint32(tl.Z), tl.X, tl.Y)
+		a, err := first.Tile(context.Background(), "", uint32(tl.Z), tl.X, tl.Y)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := second.Tile(context.Background(), uint32(tl.Z), tl.X, tl.Y)
+		b, err := second.Tile(context.Background(), "", uint32(tl.Z), tl.X, tl.Y)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,11 +100,11 @@ func TestCacheHitReturnsSameBytes(t *testing.T) {
 	h := newHandMade()
 	r := NewRenderer(geo.NewIndex(h.set), Config{})
 	tl := maptile.At(h.centre, 13)
-	a, err := r.Tile(context.Background(), uint32(tl.Z), tl.X, tl.Y)
+	a, err := r.Tile(context.Background(), "", uint32(tl.Z), tl.X, tl.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := r.Tile(context.Background(), uint32(tl.Z), tl.X, tl.Y)
+	b, err := r.Tile(context.Background(), "", uint32(tl.Z), tl.X, tl.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestConcurrentCallsShareOneRender(t *testing.T) {
 		go func() {
 			defer done.Done()
 			start.Wait()
-			got[i], errs[i] = r.Tile(context.Background(), uint32(tl.Z), tl.X, tl.Y)
+			got[i], errs[i] = r.Tile(context.Background(), "", uint32(tl.Z), tl.X, tl.Y)
 		}()
 	}
 	start.Done()
@@ -159,13 +159,13 @@ func TestTileHonoursContext(t *testing.T) {
 	tl := maptile.At(h.centre, 12)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := r.Tile(ctx, uint32(tl.Z), tl.X, tl.Y); !errors.Is(err, context.Canceled) {
+	if _, err := r.Tile(ctx, "", uint32(tl.Z), tl.X, tl.Y); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Tile with a cancelled context: error %v, want context.Canceled", err)
 	}
 	if n, _ := r.cache.size(); n != 0 {
 		t.Errorf("a cancelled render left %d tiles in the cache", n)
 	}
-	if _, err := r.Tile(context.Background(), uint32(tl.Z), tl.X, tl.Y); err != nil {
+	if _, err := r.Tile(context.Background(), "", uint32(tl.Z), tl.X, tl.Y); err != nil {
 		t.Errorf("Tile after a cancelled call: %v", err)
 	}
 }

@@ -1,0 +1,359 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/gridpulse/gridpulse/analytics"
+	"github.com/gridpulse/gridpulse/analytics/analyticstest"
+	"github.com/gridpulse/gridpulse/analytics/query"
+	"github.com/gridpulse/gridpulse/analytics/writer"
+	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/auth"
+	"github.com/gridpulse/gridpulse/dispatch"
+	"github.com/gridpulse/gridpulse/geo"
+	"github.com/gridpulse/gridpulse/geo/tile"
+	"github.com/gridpulse/gridpulse/open311"
+	"github.com/gridpulse/gridpulse/stream/bus"
+	"github.com/gridpulse/gridpulse/stream/hub"
+	"github.com/gridpulse/gridpulse/stream/ingest"
+	"github.com/gridpulse/gridpulse/stream/live"
+)
+
+// The access tests run on a district of two streets side by side: street
+// A (东升街道) with communities A1 and A2, street B (西航港街道) with B1.
+// Each community has a compound with a building, a general grid and a
+// micro grid; every work order, alarm and worker posted there carries the
+// community's tag in its ids and title, so that a body holding any of
+// them is easy to find.
+const (
+	scopeDistrict = "510116"
+	scopeKey      = "scope-test-integrator-key"
+	scopePassword = "scope-test-password"
+)
+
+var (
+	streetA = area.StreetCode(scopeDistrict, 1)
+	streetB = area.StreetCode(scopeDistrict, 2)
+)
+
+// scopePlace is one community of the access tests and what is posted in
+// it.
+type scopePlace struct {
+	tag                                                    string // "a1", in ids as PROBE-A1
+	name                                                   string // the community's own word, in all its areas' names
+	street, community, compound, building, grid, microGrid string
+	west, east                                             float64 // the community's longitudes
+	point                                                  orb.Point
+}
+
+// Ids of what is posted in a place.
+func (p scopePlace) order() string  { return "WO-PROBE-" + strings.ToUpper(p.tag) + "-1" }
+func (p scopePlace) acted() string  { return "WO-PROBE-" + strings.ToUpper(p.tag) + "-ACT" }
+func (p scopePlace) alarm() string  { return "AL-PROBE-" + strings.ToUpper(p.tag) + "-1" }
+func (p scopePlace) worker() string { return "GW-PROBE-" + strings.ToUpper(p.tag) }
+
+// marker is what every id and title of the place holds, lower-cased.
+func (p scopePlace) marker() string { return "probe-" + p.tag }
+
+// The latitudes every community spans.
+const scopeSouth, scopeNorth = 30.55, 30.60
+
+var scopePlaces = []scopePlace{
+	newScopePlace("a1", "棠湖", streetA, 1, 103.90, 103.92),
+	newScopePlace("a2", "花园", streetA, 2, 103.92, 103.94),
+	newScopePlace("b1", "空港", streetB, 1, 103.94, 103.98),
+}
+
+func newScopePlace(tag, name, street string, seq int, west, east float64) scopePlace {
+	community := area.CommunityCode(street, seq)
+	compound := area.CompoundCode(community, 1)
+	grid := area.GeneralGridCode(community, 1)
+	return scopePlace{
+		tag: tag, name: name, street: street, community: community, compound: compound,
+		building: area.BuildingCode(compound, 1), grid: grid, microGrid: area.MicroGridCode(grid, 1),
+		west: west, east: east, point: orb.Point{west + 0.008, 30.569},
+	}
+}
+
+// scopeAreas is the two-street district with its tile renderer.
+func scopeAreas() Areas {
+	set := area.NewSet()
+	add := func(l area.Layer, code, name, parent string, g orb.Polygon, props map[string]any) {
+		set.Add(&area.Area{Code: code, Name: name, Layer: l, Parent: parent, Geometry: g, Props: props})
+	}
+	add(area.District, scopeDistrict, "双流区", "", rect(103.90, scopeSouth, 103.98, scopeNorth), nil)
+	add(area.Street, streetA, "东升街道", scopeDistrict, rect(103.90, scopeSouth, 103.94, scopeNorth), map[string]any{"kind": "street"})
+	add(area.Street, streetB, "西航港街道", scopeDistrict, rect(103.94, scopeSouth, 103.98, scopeNorth), map[string]any{"kind": "street"})
+	for _, p := range scopePlaces {
+		w := p.west
+		add(area.Community, p.community, p.name+"社区", p.street, rect(w, scopeSouth, p.east, scopeNorth), map[string]any{"kind": "community"})
+		add(area.Compound, p.compound, p.name+"小区", p.community, rect(w+0.005, 30.565, w+0.012, 30.575), map[string]any{"type": "old", "households": 800})
+		add(area.Building, p.building, p.name+"1栋", p.compound, rect(w+0.007, 30.568, w+0.009, 30.570), nil)
+		add(area.GeneralGrid, p.grid, p.name+"网格", p.community, rect(w, scopeSouth, p.east, scopeNorth), nil)
+		add(area.MicroGrid, p.microGrid, p.name+"微网格", p.grid, rect(w, scopeSouth, w+0.01, 30.575), nil)
+	}
+	ix := geo.NewIndex(set)
+	return Areas{Index: ix, Tiles: tile.NewRenderer(ix, tile.Config{})}
+}
+
+// scopeUser is a user of the access tests.
+type scopeUser struct {
+	name string
+	role auth.Role
+	area string
+}
+
+// The users: one per role, a street leader of each street, and a
+// dispatcher on duty for street A (a dispatcher may be scoped to a
+// street; the district's dispatcher sees what the command centre sees).
+var (
+	userCommand    = scopeUser{"command", auth.RoleCommand, scopeDistrict}
+	userStreetA    = scopeUser{"street-a", auth.RoleStreet, streetA}
+	userCommunity  = scopeUser{"community-a1", auth.RoleCommunity, scopePlaces[0].community}
+	userDispatcher = scopeUser{"dispatcher-a", auth.RoleDispatcher, streetA}
+	userStreetB    = scopeUser{"street-b", auth.RoleStreet, streetB}
+	scopeUsers     = []scopeUser{userStreetA, userCommunity, userDispatcher, userStreetB, userCommand}
+)
+
+// scopeServer is a server with access control over the two-street
+// district, the real live pipeline on an embedded bus, its hub cut to
+// each connection's area, dispatching and Open311, and, when asked, the
+// analytics store with its writer; served on loopback.
+type scopeServer struct {
+	*Server
+	url    string
+	areas  Areas
+	tokens map[string]string // by user name
+	state  *live.State
+	store  *analytics.Store // nil without history
+}
+
+// newScopeServer builds and starts a scopeServer. With history, cfg
+// opens the analytics store (see analyticstest.Run).
+func newScopeServer(t *testing.T, history *analytics.Config) *scopeServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := New(Config{}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := scopeAreas()
+	if err := s.SetAreas(a); err != nil {
+		t.Fatal(err)
+	}
+	key := []byte("a token key of thirty-two bytes or more, for tests")
+	authority, err := auth.New(auth.Config{}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range scopeUsers {
+		if err := authority.AddUser(auth.User{Name: u.name, Role: u.role, Area: u.area}, scopePassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	authority.AddIntegrator(auth.Integrator{Name: "scope-test-ingest"}, scopeKey)
+	s.SetAuth(authority)
+
+	b, err := bus.Open(ctx, bus.DefaultConfig(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := live.New(live.DefaultConfig())
+	hubCfg := hub.DefaultConfig()
+	hubCfg.Scope = WSScope
+	h := hub.New(hubCfg, state)
+	in := ingest.New(ingest.DefaultConfig(), a.Index, b, nil)
+	set := a.Index.Areas()
+	orders, err := dispatch.New(dispatch.Config{}, dispatch.Deps{Door: in, State: state, Areas: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var running []func(context.Context) error
+	running = append(running, func(ctx context.Context) error { return state.Run(ctx, b) }, h.Run)
+	d := Dispatch{Service: orders}
+	deps := open311.Deps{Orders: orders, State: state, Areas: set}
+	var store *analytics.Store
+	if history != nil {
+		store = analyticstest.Open(t, *history)
+		wcfg := writer.DefaultConfig()
+		wcfg.MaxWait = 50 * time.Millisecond
+		w := writer.New(store, wcfg)
+		running = append(running, func(ctx context.Context) error { return w.Run(ctx, b) })
+		s.SetAnalytics(Analytics{Query: query.New(store.Engine(), set, nil)})
+		d.Audit = dispatch.NewAudit(store.Engine())
+		deps.History = store.Engine()
+	}
+	stopped := make(chan struct{}, len(running))
+	for _, run := range running {
+		go func() { run(ctx); stopped <- struct{}{} }()
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		ts.Close()
+		cancel()
+		for range running {
+			<-stopped
+		}
+		b.Close()
+	})
+	waitCtx, stop := context.WithTimeout(ctx, 20*time.Second)
+	defer stop()
+	if err := state.WaitReady(waitCtx); err != nil {
+		t.Fatalf("live state not ready: %v", err)
+	}
+	s.SetLive(Live{Ingest: in, State: state, Hub: h, Check: b.Check})
+	s.SetDispatch(d)
+	citizens, err := open311.New(open311.Config{}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetOpen311(citizens)
+
+	f := &scopeServer{Server: s, url: ts.URL, areas: a, tokens: map[string]string{}, state: state, store: store}
+	for _, u := range scopeUsers {
+		f.tokens[u.name] = f.login(t, u.name)
+	}
+	return f
+}
+
+// login signs a user in over HTTP and returns the token.
+func (f *scopeServer) login(t *testing.T, name string) string {
+	t.Helper()
+	body := fmt.Sprintf(`{"user":%q,"password":%q}`, name, scopePassword)
+	res, err := http.Post(f.url+"/api/v1/login", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var ans struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&ans); err != nil || res.StatusCode != http.StatusOK || ans.Token == "" {
+		t.Fatalf("login %s: %d %v", name, res.StatusCode, err)
+	}
+	return ans.Token
+}
+
+// post sends events through ingest with the integrator key, failing the
+// test unless every one is accepted.
+func (f *scopeServer) post(t *testing.T, events ...string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, f.url+eventsPath, strings.NewReader("["+strings.Join(events, ",")+"]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+scopeKey)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var ans struct {
+		Accepted int `json:"accepted"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&ans); err != nil || res.StatusCode != http.StatusOK || ans.Accepted != len(events) {
+		t.Fatalf("posting %d events: %d, %d accepted (%v)", len(events), res.StatusCode, ans.Accepted, err)
+	}
+}
+
+// eventTime is a minute ago, so that every event is in the past when the
+// live state and the analytics store see it.
+func eventTime() string { return time.Now().UTC().Add(-time.Minute).Format(time.RFC3339Nano) }
+
+// placeOrder is a new work order at the place's point.
+func placeOrder(p scopePlace, id string) string {
+	return fmt.Sprintf(`{"id":%q,"type":"order","time":%q,"location":[%v,%v],
+	"order":{"order_id":%q,"state":"received","channel":"hotline_12345","category":"environment.parking","title":"%s 楼道堆物"}}`,
+		"ev-"+strings.ToLower(id), eventTime(), p.point.Lon(), p.point.Lat(), id, strings.ToUpper(p.marker()))
+}
+
+// placeAlarm is a smoke alarm raised at the place's point.
+func placeAlarm(p scopePlace, id string) string {
+	return fmt.Sprintf(`{"id":%q,"type":"alarm","time":%q,"location":[%v,%v],
+	"alarm":{"alarm_id":%q,"device_id":"SMK-%s","device_type":"smoke","kind":"smoke","severity":"critical","action":"raise","message":"%s 烟感"}}`,
+		"ev-"+strings.ToLower(id), eventTime(), p.point.Lon(), p.point.Lat(), id, id, strings.ToUpper(p.marker()))
+}
+
+// placePatrol is a position of an on-duty grid worker at the place's
+// point, moved east by dx degrees.
+func placePatrol(p scopePlace, worker string, dx float64) string {
+	return fmt.Sprintf(`{"id":%q,"type":"patrol","time":%q,"location":[%v,%v],
+	"patrol":{"worker_id":%q,"name":"%s","role":"grid_worker","on_duty":true,"heading":90,"speed":1}}`,
+		fmt.Sprintf("ev-%s-%v", strings.ToLower(worker), dx), time.Now().UTC().Format(time.RFC3339Nano),
+		p.point.Lon()+dx, p.point.Lat(), worker, strings.ToUpper(p.marker()))
+}
+
+// postPlaces posts, in every place, two work orders (one for the order
+// actions to act on), an alarm and a worker, and waits until the live
+// state shows them all.
+func (f *scopeServer) postPlaces(t *testing.T) {
+	t.Helper()
+	var events []string
+	for _, p := range scopePlaces {
+		events = append(events, placeOrder(p, p.order()), placeOrder(p, p.acted()), placeAlarm(p, p.alarm()), placePatrol(p, p.worker(), 0))
+	}
+	f.post(t, events...)
+	want := len(scopePlaces)
+	f.waitLive(t, func(s live.Snapshot) bool {
+		return len(s.Orders) == 2*want && len(s.Alarms) == want && len(s.Patrols) == want
+	})
+}
+
+// waitLive waits until the live state's snapshot of everything passes
+// ready: ingest answers once the bus has an event, and the state applies
+// it a moment later.
+func (f *scopeServer) waitLive(t *testing.T, ready func(live.Snapshot) bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ready(f.state.Snapshot(live.Query{Layers: live.AllLayers})) {
+		if time.Now().After(deadline) {
+			t.Fatal("the live state never showed the posted events")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitHistory waits until the analytics store holds n order and alarm
+// events.
+func (f *scopeServer) waitHistory(t *testing.T, n uint64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for {
+		var got []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := f.store.Engine().Select(ctx, &got, "SELECT count() AS n FROM events"); err != nil {
+			t.Fatal(err)
+		}
+		if got[0].N >= n {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the analytics store holds %d events, want %d", got[0].N, n)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// placeOf is the place whose community holds code, if any.
+func placeOf(code string) (scopePlace, bool) {
+	i := slices.IndexFunc(scopePlaces, func(p scopePlace) bool { return strings.HasPrefix(code, p.community) })
+	if i < 0 {
+		return scopePlace{}, false
+	}
+	return scopePlaces[i], true
+}
