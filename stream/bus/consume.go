@@ -62,14 +62,7 @@ func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, handle func(conte
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 30 * time.Second
 	}
-	cons, err := b.js.CreateOrUpdateConsumer(ctx, cfg.Stream, jetstream.ConsumerConfig{
-		Durable:   cfg.Durable,
-		AckPolicy: jetstream.AckAllPolicy,
-		// A batch being retried is kept alive with InProgress, so the
-		// wait only matters after a crash.
-		AckWait:       time.Minute,
-		MaxAckPending: cfg.Batch * 4,
-	})
+	cons, err := b.durable(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("bus: consumer %s on %s: %w", cfg.Durable, cfg.Stream, err)
 	}
@@ -106,11 +99,56 @@ func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, handle func(conte
 			break
 		}
 		// AckAll: acknowledging the last message acknowledges the batch.
-		if err := raw[len(raw)-1].DoubleAck(ctx); err != nil && ctx.Err() == nil {
+		// A batch handled as the consumer is stopped is acknowledged all
+		// the same, so the next start does not take it again.
+		ackCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		if err := raw[len(raw)-1].DoubleAck(ackCtx); err != nil {
 			slog.Warn("bus: batch ack failed; it will be redelivered", "consumer", cfg.Durable, "err", err)
 		}
+		cancel()
 	}
 	return ctx.Err()
+}
+
+// durable opens the durable consumer cfg names, creating it the first
+// time. A consumer that was left holding messages it never acknowledged (its
+// process was killed, or stopped in the middle of a batch) is made again
+// from its acknowledgement floor: JetStream would hand out newer messages
+// first and redeliver those only after the ack wait, and by then the
+// acknowledgement of a newer batch, which acknowledges everything before
+// it, would have passed over them unhandled. Should the process die
+// between deleting and making it, the consumer starts again from the
+// stream's first message, which costs a replay but loses nothing, as
+// handlers are idempotent.
+func (b *Bus) durable(ctx context.Context, cfg ConsumerConfig) (jetstream.Consumer, error) {
+	want := jetstream.ConsumerConfig{
+		Durable:   cfg.Durable,
+		AckPolicy: jetstream.AckAllPolicy,
+		// A batch being retried is kept alive with InProgress, so the
+		// wait only matters after a crash.
+		AckWait:       time.Minute,
+		MaxAckPending: cfg.Batch * 4,
+	}
+	old, err := b.js.Consumer(ctx, cfg.Stream, cfg.Durable)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return b.js.CreateConsumer(ctx, cfg.Stream, want)
+	}
+	if err != nil {
+		return nil, err
+	}
+	info := old.CachedInfo()
+	if info.Delivered.Stream <= info.AckFloor.Stream {
+		// Where a consumer starts cannot change once it is made.
+		want.DeliverPolicy, want.OptStartSeq, want.OptStartTime = info.Config.DeliverPolicy, info.Config.OptStartSeq, info.Config.OptStartTime
+		return b.js.CreateOrUpdateConsumer(ctx, cfg.Stream, want)
+	}
+	slog.Info("bus: consumer resumes after its last acknowledgement, taking back what it held unacknowledged",
+		"consumer", cfg.Durable, "stream", cfg.Stream, "acknowledged", info.AckFloor.Stream, "delivered", info.Delivered.Stream)
+	if err := b.js.DeleteConsumer(ctx, cfg.Stream, cfg.Durable); err != nil {
+		return nil, err
+	}
+	want.DeliverPolicy, want.OptStartSeq = jetstream.DeliverByStartSequencePolicy, info.AckFloor.Stream+1
+	return b.js.CreateConsumer(ctx, cfg.Stream, want)
 }
 
 func handleWithRetry(ctx context.Context, cfg ConsumerConfig, raw []jetstream.Msg, batch []Message, handle func(context.Context, []Message) error) error {
