@@ -1,5 +1,8 @@
 // Client for the Gridpulse HTTP API (/api/v1). Every call goes to the
-// server that served the page: the page is fully offline.
+// server that served the page (the page is fully offline) and carries the
+// signed-in user's token; a 401 sends the page back to the login page.
+
+import { bearer, signOut, type User } from './auth/session';
 
 /** One vector-tile layer and the zoom levels at which tiles carry it. */
 export interface LayerInfo {
@@ -38,8 +41,38 @@ export class ApiFailure extends Error {
   }
 }
 
+/** The token was refused: the page is on its way back to the login page. */
+export class SignedOut extends ApiFailure {}
+
+/**
+ * fetch on the page's own server with the signed-in user's token. A 401
+ * means the token is no longer good (expired, or the user was changed or
+ * removed on the server): the page signs out to the login page, and the
+ * call fails with SignedOut.
+ */
+export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const token = bearer();
+  if (token) headers.set('Authorization', `Bearer ${token}`);
+  const res = await fetch(path, { ...init, headers });
+  if (res.status === 401) {
+    signOut('expired');
+    throw new SignedOut(path, res.status, res.statusText);
+  }
+  return res;
+}
+
+/**
+ * Whether MapLibre should send the token with a request: only to the
+ * page's own tiles and API, never to a basemap on another host.
+ */
+export function needsToken(url: string): boolean {
+  const u = new URL(url, location.href);
+  return u.origin === location.origin && (u.pathname.startsWith('/tiles/') || u.pathname.startsWith('/api/'));
+}
+
 async function getJSON<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { signal, headers: { Accept: 'application/json' } });
+  const res = await apiFetch(path, { signal, headers: { Accept: 'application/json' } });
   if (!res.ok) {
     let detail = res.statusText;
     try {
@@ -59,6 +92,32 @@ export function fetchLayers(signal?: AbortSignal): Promise<LayersDoc> {
 
 /** Path of the GeoJSON label points (one per street and community). */
 export const labelsPath = '/api/v1/labels';
+
+/** A label point's properties. */
+export interface Label {
+  code: string;
+  name: string;
+  layer: 'street' | 'community';
+}
+
+/** Fetches the label points of the streets and communities. */
+export async function fetchLabels(signal?: AbortSignal): Promise<Label[]> {
+  const fc = await getJSON<{ features: { properties: Label }[] }>(labelsPath, signal);
+  return fc.features.map((f) => f.properties);
+}
+
+/** What /api/v1/me answers: whom the token speaks for. */
+export interface MeDoc {
+  user: User;
+  expires?: string;
+  /** Whether the user may move work orders (command centre, dispatchers). */
+  can_act: boolean;
+}
+
+/** Fetches whom the page's token speaks for; a refused token signs the page out. */
+export function fetchMe(signal?: AbortSignal): Promise<MeDoc> {
+  return getJSON<MeDoc>('/api/v1/me', signal);
+}
 
 /** Turns a server path (or tile template) into the absolute URL MapLibre's workers need. */
 export function absoluteURL(path: string): string {

@@ -1,11 +1,12 @@
-// Entry point of the Gridpulse dashboard: reads the mode, area and
-// language from the address, loads the district, subscribes to it live and
-// hands everything to the mode's page (wall, tablet or dispatcher).
+// The dashboard for a signed-in user: loads the district, subscribes to it
+// live and hands everything to the mode's page (wall, tablet or
+// dispatcher).
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { fetchArea, fetchCatalogue, fetchConfig, fetchLayers, type AreaDoc, type ConfigDoc } from './api';
-import { setLang, t } from './i18n/i18n';
-import { LiveClient, type ConnectionState } from './live/client';
+import { fetchArea, fetchCatalogue, fetchConfig, fetchLayers, fetchMe, SignedOut, type AreaDoc, type ConfigDoc, type MeDoc } from './api';
+import { bearer } from './auth/session';
+import { t } from './i18n/i18n';
+import { LiveClient, protocolsWith, type ConnectionState } from './live/client';
 import { Names } from './live/names';
 import type { LiveStore } from './live/store';
 import type { HeatLayer } from './map/heat';
@@ -15,11 +16,9 @@ import { tablet } from './modes/tablet';
 import type { Tour } from './modes/tour';
 import { wall } from './modes/wall';
 import type { CellDrawer } from './panels/cell-drawer';
-import { parseRoute, type Route } from './route';
-import { el } from './ui/dom';
+import type { Route } from './route';
 import { loadError } from './ui/header';
 import { ViewState } from './view';
-import './style.css';
 
 /** What the page holds live, in numbers: for tests and the console. */
 export interface LiveSummary {
@@ -34,6 +33,8 @@ declare global {
     /** Handles for browser tests and for debugging from the console. */
     __gridpulse?: {
       route: Route;
+      /** Whom the page's token speaks for. */
+      me: MeDoc;
       map: MapLibreMap;
       heat: HeatLayer;
       view: ViewState;
@@ -53,18 +54,16 @@ declare global {
 /** The page's one subscription: every live layer over the district or the scope. */
 const mainSub = 'main';
 
-async function start(): Promise<void> {
-  const route = parseRoute(location.search);
-  setLang(route.lang);
+/** Builds the dashboard for route in app. */
+export async function startDashboard(app: HTMLElement, route: Route): Promise<void> {
   document.body.dataset.mode = route.mode;
-  const app = document.getElementById('app');
-  if (!app) throw new Error('page has no #app element');
   app.className = `mode-${route.mode}`;
-  if (route.ignored.length > 0) console.warn(t('route.ignored', { what: route.ignored.join(', ') }));
 
-  let layers, config: ConfigDoc, scope: AreaDoc | undefined;
+  let layers, config: ConfigDoc, scope: AreaDoc | undefined, me: MeDoc;
   try {
-    [layers, config, scope] = await Promise.all([
+    [me, layers, config, scope] = await Promise.all([
+      // Checks the kept token before anything is drawn: a refused one goes back to the login page.
+      fetchMe(),
       fetchLayers(),
       // Without the settings the page still works, offline, without a basemap.
       fetchConfig().catch((err: unknown): ConfigDoc => {
@@ -74,12 +73,18 @@ async function start(): Promise<void> {
       route.area ? fetchArea(route.area) : undefined,
     ]);
   } catch (err) {
+    if (err instanceof SignedOut) return;
     app.append(loadError(err instanceof Error ? err.message : String(err)));
     throw err;
   }
   document.title = `${t('brand')} · ${scope?.name ?? layers.name}`;
 
-  const client = new LiveClient();
+  const client = new LiveClient({
+    protocols: () => protocolsWith(bearer()),
+    // A refused token shows as a socket that never opens; the REST API
+    // says whether that was it, and a 401 there signs the page out.
+    onRefused: () => void fetchMe().catch(() => {}),
+  });
   // With no box or area the server would send all it holds, which for a
   // city is every district: the district's box, or the scope's code.
   const store = client.subscribe(
@@ -95,12 +100,13 @@ async function start(): Promise<void> {
   // The wall shows the weather map from the start; at a desk or on a
   // tablet the live orders come first and the weather is a tap away.
   const view = new ViewState({ window: '7d', category: '', weather: route.mode === 'wall' });
-  const d = { route, layers, config, scope, names, client, store, view, app };
+  const d = { route, me, layers, config, scope, names, client, store, view, app };
   const page = route.mode === 'wall' ? wall(d) : route.mode === 'tablet' ? tablet(d) : dispatcher(d);
   // The handles are there as soon as the map is; the drawer and the tour
   // join as the panels load.
   window.__gridpulse = {
     route,
+    me,
     map: page.map,
     heat: page.heat,
     view,
@@ -125,8 +131,3 @@ async function start(): Promise<void> {
   await page.panels;
   document.body.dataset.ready = '1';
 }
-
-start().catch((err) => {
-  console.error('gridpulse:', err);
-  document.getElementById('app')?.append(el('p', 'load-error', String(err instanceof Error ? err.message : err)));
-});

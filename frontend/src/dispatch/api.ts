@@ -2,7 +2,7 @@
 // with the actions allowed on it, the workers and departments to send,
 // and the actions themselves (POST /api/v1/orders/{id}/{action}).
 
-import { ApiFailure, type ApiError } from '../api';
+import { apiFetch, ApiFailure, type ApiError } from '../api';
 import type { OrderView } from '../live/protocol';
 
 /** Where an order is handled now (see docs/dispatch.md). */
@@ -80,7 +80,7 @@ export class Refused extends Error {
 }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...(init?.body ? { 'Content-Type': 'application/json' } : {}) } });
+  const res = await apiFetch(path, { ...init, headers: { Accept: 'application/json', ...(init?.body ? { 'Content-Type': 'application/json' } : {}) } });
   if (res.ok) return (await res.json()) as T;
   let body: (ApiError & { state?: string; allowed?: string[] }) | undefined;
   try {

@@ -18,8 +18,8 @@ import { m, type DispatchKey } from './messages';
 /** How many open orders the queue lists, and workers the dispatch form offers. */
 const queueLimit = 30;
 const suggestionCount = 5;
-/** Where the dispatcher's name is kept between visits. */
-const actorKey = 'gridpulse.dispatcher';
+/** Where the name a user acts under is kept between visits, per user. */
+const actorKey = (user: string) => `gridpulse.dispatcher.${user}`;
 /** Live changes of listed orders are gathered this long before reloading. */
 const refreshDelay = 600;
 
@@ -28,8 +28,8 @@ const refreshDelay = 600;
  * orders clicked in the drawer's own list, and reloads when the live
  * stream moves a listed order.
  */
-export function mountDispatch(drawer: CellDrawer, names: Names, store: LiveStore): DispatchPanel {
-  const panel = new DispatchPanel(drawer.actions, names);
+export function mountDispatch(drawer: CellDrawer, names: Names, store: LiveStore, user: string): DispatchPanel {
+  const panel = new DispatchPanel(drawer.actions, names, user);
   new MutationObserver(() => panel.show(drawer.actions.dataset.cellCode)).observe(drawer.actions, {
     attributes: true,
     attributeFilter: ['data-cell-code'],
@@ -62,11 +62,14 @@ export class DispatchPanel {
   constructor(
     private readonly root: HTMLElement,
     private readonly names: Names,
+    private readonly user: string,
   ) {
     this.status.setAttribute('role', 'status');
-    this.actor.value = localStorage.getItem(actorKey) ?? 'dispatcher:desk-1';
+    // The signed-in user acts, under their own name unless they gave the
+    // desk's (several dispatchers may share one account).
+    this.actor.value = localStorage.getItem(actorKey(user)) || user;
     this.actor.setAttribute('aria-label', m('actor'));
-    this.actor.addEventListener('change', () => localStorage.setItem(actorKey, this.actor.value.trim()));
+    this.actor.addEventListener('change', () => localStorage.setItem(actorKey(user), this.actor.value.trim()));
   }
 
   /** Shows the open orders of cell, or nothing when the drawer closed. */
@@ -292,7 +295,7 @@ export class DispatchPanel {
     for (const b of this.detail.querySelectorAll('button')) b.disabled = true;
     const name = m(`action.${action}` as DispatchKey);
     try {
-      const res = await act(id, action, { actor: this.actor.value.trim() || 'dispatcher', ...extra }, info.order.seq);
+      const res = await act(id, action, { actor: this.actor.value.trim() || this.user, ...extra }, info.order.seq);
       this.say('done', res.applied ? m('done', { action: name, from: this.names.name('states', res.from), to: this.names.name('states', res.to) }) : m('pending'));
     } catch (err) {
       this.say('refused', m('refused', { action: name, why: err instanceof Refused ? err.message : why(err) }));

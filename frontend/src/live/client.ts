@@ -25,6 +25,18 @@ export interface ClientOptions {
   pingIntervalMs?: number;
   /** How long after a ping without any message the connection counts as dead. */
   pongTimeoutMs?: number;
+  /**
+   * The subprotocols to offer, asked anew for every connection: the
+   * protocol's own and the signed-in user's token (a browser cannot set
+   * headers on a WebSocket). Default: none.
+   */
+  protocols?: () => string[];
+  /**
+   * Called when a connection closes without having opened: the server may
+   * have refused the token, which a page cannot tell from a server that is
+   * down, so it asks the REST API.
+   */
+  onRefused?: () => void;
 }
 
 /** A server error message, kept for display and debugging. */
@@ -50,6 +62,16 @@ const defaults = {
   pongTimeoutMs: 10_000,
 };
 
+/** The live protocol's WebSocket subprotocol; the server answers with it. */
+export const liveProtocol = 'gridpulse.v1';
+/** The prefix of the subprotocol that carries the token. */
+const bearerPrefix = 'gridpulse.bearer.';
+
+/** The subprotocols to offer: the live protocol's, and the token's when signed in. */
+export function protocolsWith(token: string | undefined): string[] {
+  return token ? [liveProtocol, bearerPrefix + token] : [liveProtocol];
+}
+
 /** The default /ws URL of the page's own server. */
 export function defaultURL(): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -60,6 +82,8 @@ export function defaultURL(): string {
 export class LiveClient {
   private readonly url: string;
   private readonly opts: typeof defaults;
+  private readonly protocols: () => string[];
+  private readonly onRefused: () => void;
   private readonly subs = new Map<string, Subscription>();
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private ws: WebSocket | undefined;
@@ -82,11 +106,18 @@ export class LiveClient {
       pingIntervalMs: opts.pingIntervalMs ?? defaults.pingIntervalMs,
       pongTimeoutMs: opts.pongTimeoutMs ?? defaults.pongTimeoutMs,
     };
+    this.protocols = opts.protocols ?? (() => []);
+    this.onRefused = opts.onRefused ?? (() => {});
   }
 
   /** The connection's state now. */
   get connection(): ConnectionState {
     return this.state;
+  }
+
+  /** The subprotocol the server chose for the open connection ('' when none is open). */
+  get protocol(): string {
+    return this.ws?.readyState === WebSocket.OPEN ? this.ws.protocol : '';
   }
 
   /** Calls fn with every new connection state; returns the function that stops it. */
@@ -122,10 +153,12 @@ export class LiveClient {
   }
 
   private open(): void {
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, this.protocols());
     this.ws = ws;
     this.opened++;
+    let wasOpen = false;
     ws.onopen = () => {
+      wasOpen = true;
       for (const [id, sub] of this.subs) this.sendSubscribe(id, sub);
       this.startHeartbeat();
     };
@@ -140,7 +173,9 @@ export class LiveClient {
     // The close event follows an error; reconnecting starts there.
     ws.onerror = () => {};
     ws.onclose = () => {
-      if (this.ws === ws) this.lost();
+      if (this.ws !== ws) return;
+      this.lost();
+      if (!wasOpen) this.onRefused();
     };
   }
 

@@ -1,10 +1,10 @@
 // Creating the MapLibre map for the district.
 
 import * as maplibregl from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
 // After a Vite build MapLibre cannot find its worker by itself.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { LayersDoc } from '../api';
+import { needsToken, type LayersDoc } from '../api';
+import { bearer } from '../auth/session';
 import { buildStyle, type StyleOptions } from './style';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -44,6 +44,13 @@ export function createMap(container: HTMLElement, doc: LayersDoc, opts: MapOptio
     dragRotate: false,
     pitchWithRotate: false,
     touchPitch: false,
+    // The server's tiles and labels want the signed-in user's token,
+    // read at each request so a renewed one is used at once; a basemap on
+    // another host never sees it.
+    transformRequest: (url) => {
+      const token = bearer();
+      return token && needsToken(url) ? { url, headers: { Authorization: `Bearer ${token}` } } : undefined;
+    },
   });
   if (opts.interactive) map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');

@@ -2,7 +2,8 @@
 // live layers, clicking a cell open, and the language switch.
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { AreaDoc, ConfigDoc, LayersDoc } from '../api';
+import { fetchArea, type AreaDoc, type ConfigDoc, type LayersDoc, type MeDoc } from '../api';
+import { userBadge } from '../auth/user-badge';
 import { t } from '../i18n/i18n';
 import type { LiveClient } from '../live/client';
 import type { Names } from '../live/names';
@@ -20,6 +21,8 @@ import type { ViewState } from '../view';
 /** Everything a mode builds its page from. */
 export interface Dashboard {
   route: Route;
+  /** The signed-in user, and whether they may act on orders. */
+  me: MeDoc;
   layers: LayersDoc;
   config: ConfigDoc;
   /** The street or community the page is scoped to. */
@@ -146,4 +149,11 @@ export function modeLinks(route: Route): HTMLElement {
     return a;
   });
   return el('nav', 'mode-links', ...links);
+}
+
+/** The signed-in user's badge, with the name of their area. */
+export function badge(d: Dashboard): HTMLElement {
+  const { user } = d.me;
+  const name = user.area === d.scope?.code ? Promise.resolve(d.scope.name) : fetchArea(user.area).then((a) => a.name);
+  return userBadge(user, name);
 }

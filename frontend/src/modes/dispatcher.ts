@@ -1,7 +1,8 @@
 // The dispatcher's desk: the whole district (or a scope) with every
 // control at hand. Clicking a cell opens its profile in a drawer, with the
-// on-duty workers nearest to it, and the dispatcher's actions on the cell's
-// open orders in the drawer's actions area.
+// on-duty workers nearest to it, and, for a user who may act on orders,
+// the dispatcher's actions on the cell's open orders in the drawer's
+// actions area.
 
 import { el } from '../ui/dom';
 import { connectionState, counters } from '../ui/counters';
@@ -10,7 +11,7 @@ import { header } from '../ui/header';
 import { legend } from '../ui/legend';
 import { ticker } from '../ui/ticker';
 import { weatherLegend } from '../ui/weather-legend';
-import { type Dashboard, firstIdle, languageLink, modeLinks, type ModePage, openCellsOnClick, startMap } from './common';
+import { badge, type Dashboard, firstIdle, languageLink, modeLinks, type ModePage, openCellsOnClick, startMap } from './common';
 
 /** Builds the dispatcher's page. */
 export function dispatcher(d: Dashboard): ModePage {
@@ -25,7 +26,7 @@ export function dispatcher(d: Dashboard): ModePage {
       place: d.scope?.name ?? d.layers.name,
       live: [connectionState(d.client), counters(d.store)],
       layers: d.layers,
-      controls: [modeLinks(d.route), languageLink(d.route)],
+      controls: [modeLinks(d.route), languageLink(d.route), badge(d)],
     }),
     left,
     mapBox,
@@ -51,7 +52,8 @@ export function dispatcher(d: Dashboard): ModePage {
     const drawer = new p.CellDrawer(d.names);
     d.app.append(drawer.root);
     openCellsOnClick(lm, drawer, d.scope?.code);
-    void import('../dispatch').then((dispatch) => dispatch.mountDispatch(drawer, d.names, d.store));
+    // Street and community users watch; the server would refuse their steps.
+    if (d.me.can_act) void import('../dispatch').then((dispatch) => dispatch.mountDispatch(drawer, d.names, d.store, d.me.user.name));
     page.drawer = drawer;
   })();
   return page;

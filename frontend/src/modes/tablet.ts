@@ -16,7 +16,7 @@ import { orderList } from '../ui/order-list';
 import { scopePicker } from '../ui/scope-picker';
 import { weatherLegend } from '../ui/weather-legend';
 import { selectCell } from '../map/overlays';
-import { type Dashboard, firstIdle, languageLink, type ModePage, openCellsOnClick, startMap } from './common';
+import { badge, type Dashboard, firstIdle, languageLink, type ModePage, openCellsOnClick, startMap } from './common';
 
 type Tab = 'hotspots' | 'orders' | 'trends';
 const tabs: Tab[] = ['hotspots', 'orders', 'trends'];
@@ -32,7 +32,7 @@ export function tablet(d: Dashboard): ModePage {
     header({
       place: d.scope?.name ?? d.layers.name,
       live: [connectionState(d.client), counters(d.store)],
-      controls: [scopePicker(d.route), languageLink(d.route)],
+      controls: [scopePicker(d.route, d.me.user.area), languageLink(d.route), badge(d)],
     }),
     mapBox,
     side,

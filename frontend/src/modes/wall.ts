@@ -12,7 +12,7 @@ import { header } from '../ui/header';
 import { legend } from '../ui/legend';
 import { ticker } from '../ui/ticker';
 import { weatherLegend } from '../ui/weather-legend';
-import { type Dashboard, firstIdle, type ModePage, startMap } from './common';
+import { badge, type Dashboard, firstIdle, type ModePage, startMap } from './common';
 import { Tour } from './tour';
 
 /** The size the wall layout is drawn at. */
@@ -53,6 +53,7 @@ export function wall(d: Dashboard): ModePage {
       live: [connectionState(d.client), counters(d.store)],
       layers: d.layers,
       clock: true,
+      controls: [badge(d)],
     }),
     left,
     mapBox,

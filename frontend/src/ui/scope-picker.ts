@@ -1,27 +1,15 @@
 // The tablet's choice of area: the whole district, a street, or a
-// community of the street in view. Each is a link to the tablet page for
-// that area, so the choice is kept in the address and can be bookmarked.
+// community of the street in view, as far as they lie inside the signed-in
+// user's own area. Each is a link to the tablet page for that area, so the
+// choice is kept in the address and can be bookmarked.
 
-import { labelsPath } from '../api';
+import { fetchLabels, type Label } from '../api';
 import { t } from '../i18n/i18n';
-import { routeSearch, type Route } from '../route';
+import { isScopeCode, routeSearch, type Route } from '../route';
 import { el } from './dom';
 
-interface Label {
-  code: string;
-  name: string;
-  layer: 'street' | 'community';
-}
-
-async function loadLabels(): Promise<Label[]> {
-  const res = await fetch(labelsPath);
-  if (!res.ok) throw new Error(`${labelsPath}: ${res.status}`);
-  const fc = (await res.json()) as { features: { properties: Label }[] };
-  return fc.features.map((f) => f.properties);
-}
-
-/** A button that opens the list of areas to scope the tablet to. */
-export function scopePicker(route: Route): HTMLElement {
+/** A button that opens the list of areas inside userArea to scope the tablet to. */
+export function scopePicker(route: Route, userArea: string): HTMLElement {
   const button = el('button', 'scope-button', t('tablet.choose'));
   button.type = 'button';
   const sheet = el('div', 'scope-sheet');
@@ -41,7 +29,7 @@ export function scopePicker(route: Route): HTMLElement {
     if (sheet.childElementCount > 0) return;
     let labels: Label[];
     try {
-      labels = await loadLabels();
+      labels = (await fetchLabels()).filter((l) => l.code.startsWith(userArea));
     } catch (err) {
       sheet.append(el('p', 'panel-note', t('panel.failed', { why: err instanceof Error ? err.message : String(err) })));
       return;
@@ -49,11 +37,13 @@ export function scopePicker(route: Route): HTMLElement {
     const streets = labels.filter((l) => l.layer === 'street');
     const street = route.area?.slice(0, 9);
     const communities = street ? labels.filter((l) => l.layer === 'community' && l.code.startsWith(street)) : [];
+    // Only a user of the whole district may go back to it.
+    const whole = isScopeCode(userArea) ? [] : [link(undefined, t('tablet.whole'), !route.area)];
     const card = el(
       'div',
       'scope-card',
       el('h2', 'panel-title', t('tablet.choose')),
-      el('div', 'scope-options', link(undefined, t('tablet.whole'), !route.area), ...streets.map((s) => link(s.code, s.name, s.code === route.area))),
+      el('div', 'scope-options', ...whole, ...streets.map((s) => link(s.code, s.name, s.code === route.area))),
     );
     if (communities.length > 0) {
       card.append(el('div', 'scope-options scope-communities', ...communities.map((c) => link(c.code, c.name, c.code === route.area))));
