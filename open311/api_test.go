@@ -61,7 +61,7 @@ type fixture struct {
 	point  [2]float64 // inside grid
 }
 
-func newFixture(t *testing.T, history *analytics.Store) *fixture {
+func newFixture(t testing.TB, history *analytics.Store) *fixture {
 	t.Helper()
 	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
 	if err != nil {
@@ -186,6 +186,10 @@ func TestPostBadInput(t *testing.T) {
 		{"an address only", noLocation, 400, "lat"},
 		{"no location", url.Values{"service_code": {"environment.parking"}}, 400, "lat"},
 		{"lat not a number", f.form("environment.parking", "lat", "north"), 400, "lat"},
+		{"lat NaN", f.form("environment.parking", "lat", "NaN"), 400, "lat"},
+		{"long infinite", f.form("environment.parking", "long", "-Inf"), 400, "long"},
+		{"a device id with a control character", f.form("environment.parking", "device_id", "a\x00b"), 400, "device_id"},
+		{"a device id of invalid UTF-8", f.form("environment.parking", "device_id", "\xff"), 400, "device_id"},
 		{"outside the district", outside, 400, "lat/long"},
 		{"an unknown attribute", f.form("environment.parking", "attribute[colour]", "red"), 400, "attribute[colour]"},
 		{"a bad danger answer", f.form("environment.parking", "attribute[danger]", "perhaps"), 400, "attribute[danger]"},

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gridpulse/gridpulse/dispatch"
@@ -81,6 +83,10 @@ func (a *API) Post(ctx context.Context, form url.Values) (*Created, error) {
 	}
 	actor := "open311"
 	if id := form.Get("device_id"); id != "" {
+		// It becomes the order's actor, which holds text only.
+		if !utf8.ValidString(id) || strings.ContainsFunc(id, unicode.IsControl) {
+			return nil, badRequest("device_id", "has invalid UTF-8 or control characters")
+		}
 		actor += ":" + firstBytes(id, 100)
 	}
 	o, err := a.deps.Orders.Report(ctx, dispatch.NewOrder{Channel: "open311", Category: code, Priority: priority,
@@ -118,15 +124,22 @@ func location(form url.Values) (event.Position, error) {
 		}
 		return event.Position{}, badRequest("lat", "a location is required: lat and long")
 	}
-	y, err := strconv.ParseFloat(lat, 64)
-	if err != nil {
+	y, ok := finite(lat)
+	if !ok {
 		return event.Position{}, badRequest("lat", "%q is not a number", lat)
 	}
-	x, err := strconv.ParseFloat(long, 64)
-	if err != nil {
+	x, ok := finite(long)
+	if !ok {
 		return event.Position{}, badRequest("long", "%q is not a number", long)
 	}
 	return event.Position{x, y}, nil
+}
+
+// finite reads a finite decimal number; ParseFloat also takes "NaN" and
+// "Inf", which no position holds.
+func finite(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 }
 
 // firstBytes is the longest prefix of s of at most n bytes that ends on a
