@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -171,7 +170,7 @@ func newScopeServer(t *testing.T, history *analytics.Config) *scopeServer {
 	}
 	state := live.New(live.DefaultConfig())
 	hubCfg := hub.DefaultConfig()
-	hubCfg.Scope = WSScope
+	hubCfg.Scope, hubCfg.Until = WSScope, WSUntil // as serve wires them
 	h := hub.New(hubCfg, state)
 	in := ingest.New(ingest.DefaultConfig(), a.Index, b, nil)
 	set := a.Index.Areas()
@@ -349,11 +348,91 @@ func (f *scopeServer) waitHistory(t *testing.T, n uint64) {
 	}
 }
 
-// placeOf is the place whose community holds code, if any.
-func placeOf(code string) (scopePlace, bool) {
-	i := slices.IndexFunc(scopePlaces, func(p scopePlace) bool { return strings.HasPrefix(code, p.community) })
-	if i < 0 {
-		return scopePlace{}, false
+// leaks lists what text holds that user u may not see: the code (as a
+// whole number) or the name of an area outside u's area that is not one
+// of its ancestors, or the marker of a place outside it. What the user
+// asked for is echoed back in refusals ("area 510116002 is outside your
+// area"): the values in echoed, as whole words, are not counted.
+func leaks(u scopeUser, set *area.Set, text string, echoed ...string) []string {
+	text = withoutWords(text, echoed)
+	var out []string
+	lower := strings.ToLower(text)
+	for _, p := range scopePlaces {
+		if !strings.HasPrefix(p.community, u.area) && strings.Contains(lower, p.marker()) {
+			out = append(out, p.marker())
+		}
 	}
-	return scopePlaces[i], true
+	for _, l := range area.Layers {
+		for _, a := range set.Layer(l) {
+			if strings.HasPrefix(a.Code, u.area) || strings.HasPrefix(u.area, a.Code) {
+				continue
+			}
+			if hasNumber(text, a.Code) {
+				out = append(out, a.Code)
+			}
+			if strings.Contains(text, a.Name) {
+				out = append(out, a.Name)
+			}
+		}
+	}
+	return out
 }
+
+// withoutWords is text with each of words taken out where it stands as a
+// whole word: not inside a longer run of letters, digits, '-', '_' or '.'.
+func withoutWords(text string, words []string) string {
+	for _, w := range words {
+		if w == "" {
+			continue
+		}
+		var b strings.Builder
+		for {
+			i := wordAt(text, w)
+			if i < 0 {
+				break
+			}
+			b.WriteString(text[:i])
+			text = text[i+len(w):]
+		}
+		b.WriteString(text)
+		text = b.String()
+	}
+	return text
+}
+
+// wordAt is where w first stands as a whole word in text, or -1.
+func wordAt(text, w string) int {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return -1
+		}
+		start, end := i+j, i+j+len(w)
+		if (start == 0 || !isWordByte(text[start-1])) && (end == len(text) || !isWordByte(text[end])) {
+			return start
+		}
+		i = start + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return isDigit(b) || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '-' || b == '_' || b == '.'
+}
+
+// hasNumber reports whether text holds code as a whole number, not as
+// part of a longer run of digits.
+func hasNumber(text, code string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], code)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(code)
+		if (start == 0 || !isDigit(text[start-1])) && (end == len(text) || !isDigit(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
