@@ -28,10 +28,11 @@ import (
 // never fall outside what ingest accepts however long a run takes.
 var ingestNow = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 
-// ClickHouse goes away twice while senders keep posting through the real
-// ingest onto the real bus: first it refuses every insert (a CHECK
-// constraint no row passes, as a full disk or a read-only replica would),
-// then its tables are detached, so reads fail as well. Each time the
+// ClickHouse refuses the writer twice while senders keep posting through
+// the real ingest onto the real bus: first every insert breaks a CHECK
+// constraint no row passes (as a full disk or a read-only replica would
+// refuse it), then the tables answer "too many parts", ClickHouse's own
+// refusal when inserts outrun its merges. Each time the
 // senders go on being acknowledged, the writer retries, and once ClickHouse
 // is back it writes the backlog while new events keep coming. In the end
 // every acknowledged order and alarm event is in the events table exactly
@@ -117,9 +118,15 @@ func TestWriterBackfillsOutagesUnderIngest(t *testing.T) {
 				"ALTER TABLE events DROP CONSTRAINT writes_refused",
 				"ALTER TABLE patrol_samples DROP CONSTRAINT writes_refused",
 			})
-		outage("tables gone",
-			[]string{"DETACH TABLE events", "DETACH TABLE patrol_samples"},
-			[]string{"ATTACH TABLE events", "ATTACH TABLE patrol_samples"})
+		outage("too many parts",
+			[]string{
+				"ALTER TABLE events MODIFY SETTING parts_to_throw_insert = 1",
+				"ALTER TABLE patrol_samples MODIFY SETTING parts_to_throw_insert = 1",
+			},
+			[]string{
+				"ALTER TABLE events RESET SETTING parts_to_throw_insert",
+				"ALTER TABLE patrol_samples RESET SETTING parts_to_throw_insert",
+			})
 		// Some load after the last outage, then the senders stop.
 		posted := load.batches.Load()
 		eventually(t, "senders posting after the outages", func() (bool, string) {
@@ -155,8 +162,10 @@ func tinyDistrict(t *testing.T) (*geo.Index, []orb.Point) {
 // goroutine, and keep what ingest acknowledged.
 type senders struct {
 	batches atomic.Int64 // batches acknowledged in full
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	// stopping ends the senders between batches: a post cut short would
+	// leave events stored that were never acknowledged.
+	stopping atomic.Bool
+	wg       sync.WaitGroup
 
 	mu    sync.Mutex
 	acked map[string][]string // order or alarm id → its acknowledged event ids, in posting order
@@ -167,13 +176,12 @@ type senders struct {
 const maxBatches = 5000
 
 func startSenders(t *testing.T, in *ingest.Ingest, points []orb.Point, n int) *senders {
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &senders{cancel: cancel, acked: map[string][]string{}}
+	s := &senders{acked: map[string][]string{}}
 	for i := range n {
 		s.wg.Go(func() {
-			for batch := 0; batch < maxBatches && ctx.Err() == nil; batch++ {
+			for batch := 0; batch < maxBatches && !s.stopping.Load(); batch++ {
 				body, things := outageBatch(i, batch, points)
-				resp, err := in.Submit(ctx, body)
+				resp, err := in.Submit(context.Background(), body)
 				if err != nil {
 					t.Errorf("sender %d, batch %d: %v", i, batch, err)
 					return
@@ -204,7 +212,7 @@ func startSenders(t *testing.T, in *ingest.Ingest, points []orb.Point, n int) *s
 
 // stop stops the senders and returns what was acknowledged.
 func (s *senders) stop() map[string][]string {
-	s.cancel()
+	s.stopping.Store(true)
 	s.wg.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
