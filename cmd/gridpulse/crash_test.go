@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -19,23 +21,86 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/gridpulse/gridpulse/analytics"
+	"github.com/gridpulse/gridpulse/analytics/engine"
 	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/auth"
+	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/seed"
 	"github.com/gridpulse/gridpulse/stream/bus"
 	"github.com/gridpulse/gridpulse/stream/ingest"
 )
 
+// How the crash tests run a server and speak to it, in one place: the
+// serve arguments, the integrator key events are posted with and the user
+// the answers are read as.
+const crashUser = "demo-command"
+
+func serveArgs(addr, dataDir string) []string {
+	return []string{"serve", "--demo", "--addr", addr, "--data", dataDir}
+}
+
+// ingestRequest posts a batch of events as the demo integrator.
+func ingestRequest(ctx context.Context, base string, body []byte) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/events", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+auth.DemoKey)
+	return req, nil
+}
+
+// userGet reads path as the demo command centre into dest and returns the
+// status; it signs in on first use.
+func (p *serverProcess) userGet(t *testing.T, path string, dest any) int {
+	t.Helper()
+	if p.token == "" {
+		body, _ := json.Marshal(map[string]string{"user": crashUser, "password": auth.DemoPassword})
+		res, err := http.Post(p.base+"/api/v1/login", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ans struct {
+			Token string `json:"token"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&ans)
+		res.Body.Close()
+		if err != nil || ans.Token == "" {
+			t.Fatalf("signing in as %s: %s, %v", crashUser, res.Status, err)
+		}
+		p.token = ans.Token
+	}
+	req, err := http.NewRequest(http.MethodGet, p.base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode == http.StatusOK && dest != nil {
+		if err := json.NewDecoder(res.Body).Decode(dest); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+	}
+	return res.StatusCode
+}
+
 // serverProcess is a gridpulse serve child process on a loopback port.
 type serverProcess struct {
-	cmd  *exec.Cmd
-	base string
-	logs *bytes.Buffer
+	cmd   *exec.Cmd
+	base  string
+	logs  *bytes.Buffer
+	token string
 }
 
 func startServer(t *testing.T, dataDir, addr string) *serverProcess {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), childArgsEnv+"=serve\n--addr\n"+addr+"\n--data\n"+dataDir)
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+strings.Join(serveArgs(addr, dataDir), "\n"))
 	logs := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
@@ -48,7 +113,7 @@ func startServer(t *testing.T, dataDir, addr string) *serverProcess {
 			_ = p.cmd.Wait()
 		}
 	})
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		res, err := http.Get(p.base + "/readyz")
 		if err == nil {
@@ -59,8 +124,19 @@ func startServer(t *testing.T, dataDir, addr string) *serverProcess {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("server not ready in 60 s; its log:\n%s", logs)
+	t.Fatalf("server not ready in 2 minutes; its log:\n%s", logs)
 	return nil
+}
+
+// stop ends the server with SIGTERM and checks that it stopped cleanly.
+func (p *serverProcess) stop(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("server did not stop cleanly: %v\n%s", err, p.logs)
+	}
 }
 
 // freeAddr is a loopback address with a port nothing listens on now.
@@ -74,13 +150,35 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// TestKillNineLosesNothingAcknowledged posts events from several senders
-// to a real server process, kills it with SIGKILL while they post,
-// restarts it on the same data directory, and checks that every event the
-// server acknowledged is in the stream and in the rebuilt live state.
+// crashItem is one event of a crash batch, with what the checks need.
+type crashItem struct {
+	id     string
+	typ    event.Type
+	thing  string // the order's or alarm's id
+	worker string // a patrol's worker
+	minute int64  // a patrol's Unix minute
+}
+
+// crashPost is one batch: its body and its events.
+type crashPost struct {
+	body  []byte
+	items []crashItem
+}
+
+// TestKillNineLosesNothingAcknowledged posts events from eight concurrent
+// senders to a real server process and kills it with SIGKILL while several
+// posts are in flight. It restarts the server on the same data directory,
+// posts again every batch that got no answer (as a sender must: same ids),
+// and checks that every acknowledged event is in the stream exactly once,
+// that the rebuilt live state holds every acknowledged work order and
+// alarm, and that once the analytics writer has caught up ClickHouse holds
+// every acknowledged event once, its rollups counting each once.
 func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills server processes")
+	}
+	if !engine.Embedded {
+		t.Skip("built without the embedded ClickHouse the server runs")
 	}
 	dataDir := t.TempDir()
 	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
@@ -99,88 +197,210 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	addr := freeAddr(t)
 	first := startServer(t, dataDir, addr)
 
-	var mu sync.Mutex
-	acked := map[string]bool{} // event ids the server acknowledged
-	ackedOrders := map[string]bool{}
-	ctx, stopSending := context.WithCancel(context.Background())
+	var (
+		mu         sync.Mutex
+		acked      = map[string]crashItem{} // events stored and acknowledged
+		unanswered []crashPost              // posts cut off by the kill (or refused), to post again
+		inFlight   atomic.Int64
+		killed     atomic.Bool
+		cutOff     atomic.Int64 // posts in flight when the server died
+	)
+	record := func(post crashPost, resp *ingest.Response) (retry bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range resp.Results {
+			switch {
+			// A patrol position answered without a stream sequence was
+			// sent live only, by design, not stored.
+			case (r.Status == ingest.Accepted || r.Status == ingest.Duplicate) && r.Seq > 0:
+				acked[r.ID] = post.items[r.Index]
+			case r.Status == ingest.Failed:
+				retry = true
+			case r.Status == ingest.Rejected:
+				t.Errorf("event %s rejected: %v", r.ID, r.Error)
+			}
+		}
+		return retry
+	}
 	var senders sync.WaitGroup
-	for s := 0; s < 4; s++ {
-		senders.Add(1)
-		go func() {
-			defer senders.Done()
-			client := &http.Client{Timeout: 5 * time.Second}
-			for n := 0; ctx.Err() == nil && n < 10000; n++ {
-				batch, ids := crashBatch(s, n, points)
-				res, err := client.Post(first.base+"/api/v1/events", "application/json", bytes.NewReader(batch))
-				if err != nil {
-					continue // the server is gone: nothing of this batch was acknowledged
-				}
-				var resp ingest.Response
-				err = json.NewDecoder(res.Body).Decode(&resp)
-				res.Body.Close()
-				if err != nil || res.StatusCode != http.StatusOK {
+	for s := range 8 {
+		senders.Go(func() {
+			client := &http.Client{Timeout: 30 * time.Second}
+			for n := 0; n < 10000 && !killed.Load(); n++ {
+				post := crashBatch(s, n, points)
+				inFlight.Add(1)
+				resp, status, err := postBatch(client, first.base, post.body)
+				inFlight.Add(-1)
+				if err != nil || status != http.StatusOK {
+					if killed.Load() {
+						cutOff.Add(1)
+					}
+					mu.Lock()
+					unanswered = append(unanswered, post)
+					mu.Unlock()
 					continue
 				}
-				mu.Lock()
-				for _, r := range resp.Results {
-					// A patrol position answered without a stream sequence
-					// was sent live only, by design, not stored.
-					if (r.Status == ingest.Accepted || r.Status == ingest.Duplicate) && r.Seq > 0 {
-						acked[r.ID] = true
-						if strings.HasPrefix(r.ID, "o-") {
-							ackedOrders[ids[r.Index]] = true
-						}
-					}
+				if record(post, resp) {
+					mu.Lock()
+					unanswered = append(unanswered, post)
+					mu.Unlock()
 				}
-				mu.Unlock()
 			}
-		}()
+		})
 	}
-	// Let the senders run, then kill the server under them.
+	// Kill the server once it has acknowledged a good many events and at
+	// a moment when at least half the senders are waiting for an answer.
+	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		time.Sleep(100 * time.Millisecond)
 		mu.Lock()
 		n := len(acked)
 		mu.Unlock()
-		if n >= 2000 {
+		if n >= 2000 && inFlight.Load() >= 4 {
 			break
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never had 2,000 events acknowledged and 4 posts in flight (%d acknowledged); server log:\n%s", n, first.logs)
+		}
+		time.Sleep(time.Millisecond)
 	}
+	killed.Store(true)
 	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = first.cmd.Wait()
-	stopSending()
 	senders.Wait()
-	t.Logf("killed the server after %d acknowledged events (%d work orders)", len(acked), len(ackedOrders))
+	mu.Lock()
+	t.Logf("killed the server after %d acknowledged events, %d posts cut off in flight", len(acked), cutOff.Load())
+	mu.Unlock()
+	if cutOff.Load() == 0 {
+		t.Fatal("the kill cut off no post in flight: the test did not test that")
+	}
 
 	second := startServer(t, dataDir, addr)
-	res, err := http.Get(second.base + "/api/v1/live/counts")
-	if err != nil {
-		t.Fatal(err)
+	// Every post that got no answer is sent again with the same ids: each
+	// event is either stored now or answered as the duplicate it is.
+	for _, post := range unanswered {
+		resp, status, err := postBatch(http.DefaultClient, second.base, post.body)
+		if err != nil || status != http.StatusOK {
+			t.Fatalf("posting again after the restart: %d %v", status, err)
+		}
+		if record(post, resp) {
+			t.Fatalf("posting again after the restart: %+v", resp)
+		}
 	}
-	var counts struct {
-		OpenOrders int `json:"open_orders"`
+	// A last order and patrol position: when the writer has written them,
+	// it has written everything before them.
+	marker := crashBatch(99, 0, points)
+	resp, status, err := postBatch(http.DefaultClient, second.base, marker.body)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("posting the marker: %d %v", status, err)
 	}
-	json.NewDecoder(res.Body).Decode(&counts)
-	res.Body.Close()
-	// Every order posted was newly received and none was closed, so the
-	// rebuilt live state holds exactly the acknowledged ones, plus any the
-	// server stored but could not acknowledge before it died.
-	if counts.OpenOrders < len(ackedOrders) {
-		t.Errorf("restarted live state has %d open orders, %d were acknowledged", counts.OpenOrders, len(ackedOrders))
-	}
-	if err := second.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := second.cmd.Wait(); err != nil {
-		t.Fatalf("server did not stop cleanly: %v\n%s", err, second.logs)
+	record(marker, resp)
+	var markEvents, markPatrols uint64
+	for _, r := range resp.Results {
+		switch r.Stream {
+		case bus.EventsStream:
+			markEvents = max(markEvents, r.Seq)
+		case bus.PatrolStream:
+			markPatrols = max(markPatrols, r.Seq)
+		}
 	}
 
-	stored := storedIDs(t, filepath.Join(dataDir, "nats"))
+	orders, alarms := 0, 0
+	for _, it := range acked {
+		switch it.typ {
+		case event.TypeOrder:
+			orders++
+			if status := second.userGet(t, "/api/v1/orders/"+it.thing, nil); status != http.StatusOK {
+				t.Errorf("acknowledged order %s: GET answered %d after the restart", it.thing, status)
+			}
+		case event.TypeAlarm:
+			alarms++
+		}
+	}
+	var counts struct {
+		OpenOrders   int `json:"open_orders"`
+		ActiveAlarms int `json:"active_alarms"`
+	}
+	second.userGet(t, "/api/v1/live/counts", &counts)
+	// Every order posted was newly received and every alarm raised, none
+	// closed or cleared; every one stored is acknowledged by now.
+	if counts.OpenOrders != orders || counts.ActiveAlarms != alarms {
+		t.Errorf("restarted live state: %d open orders, %d active alarms; %d and %d acknowledged", counts.OpenOrders, counts.ActiveAlarms, orders, alarms)
+	}
+	waitWritten(t, second, map[string]uint64{bus.EventsStream: markEvents, bus.PatrolStream: markPatrols})
+	second.stop(t)
+
+	checkStream(t, storedIDs(t, filepath.Join(dataDir, "nats")), acked)
+	checkClickHouse(t, dataDir, acked, orders, alarms)
+	if !t.Failed() {
+		t.Logf("after the restart: %d posts sent again; %d events acknowledged (%d work orders, %d alarms), each in the stream, the live state and ClickHouse",
+			len(unanswered), len(acked), orders, alarms)
+	}
+}
+
+// postBatch posts a batch and decodes ingest's answer.
+func postBatch(client *http.Client, base string, body []byte) (*ingest.Response, int, error) {
+	req, err := ingestRequest(context.Background(), base, body)
+	if err != nil {
+		return nil, 0, err
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer res.Body.Close()
+	var resp ingest.Response
+	if err := json.NewDecoder(res.Body).Decode(&resp); err != nil {
+		return nil, res.StatusCode, err
+	}
+	return &resp, res.StatusCode, nil
+}
+
+// waitWritten waits until the server's analytics writer has written each
+// stream up to the given sequence, as its metrics say.
+func waitWritten(t *testing.T, p *serverProcess, upTo map[string]uint64) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		res, err := http.Get(p.base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		behind := ""
+		for stream, seq := range upTo {
+			var written uint64
+			line := fmt.Sprintf("gridpulse_analytics_written_seq{stream=%q} ", stream)
+			for l := range strings.Lines(string(text)) {
+				if v, ok := strings.CutPrefix(l, line); ok {
+					var f float64
+					fmt.Sscan(v, &f)
+					written = uint64(f)
+				}
+			}
+			if written < seq {
+				behind += fmt.Sprintf(" %s at %d of %d", stream, written, seq)
+			}
+		}
+		if behind == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the analytics writer never caught up:%s", behind)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// checkStream checks that the streams hold every acknowledged event once,
+// and nothing else: every post cut off has been posted again and answered.
+func checkStream(t *testing.T, stored map[string]int, acked map[string]crashItem) {
+	t.Helper()
 	missing := 0
 	for id := range acked {
-		if !stored[id] {
+		if stored[id] == 0 {
 			missing++
 			if missing <= 5 {
 				t.Errorf("acknowledged event %s is not in the stream", id)
@@ -188,34 +408,112 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 		}
 	}
 	if missing > 0 {
-		t.Fatalf("%d of %d acknowledged events lost", missing, len(acked))
+		t.Errorf("%d of %d acknowledged events lost", missing, len(acked))
+	}
+	for id, n := range stored {
+		if n > 1 {
+			t.Errorf("event %s is in the stream %d times", id, n)
+		}
+		if _, ok := acked[id]; !ok {
+			t.Errorf("event %s is in the stream but was never acknowledged", id)
+		}
 	}
 }
 
-// crashBatch is sender s's n-th batch: a new work order and an alarm and
-// a few patrol positions, every id unique. ids maps each item to its order
-// id where it is an order.
-func crashBatch(s, n int, points []orb.Point) ([]byte, map[int]string) {
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+// checkClickHouse opens the stopped server's ClickHouse and checks that
+// it holds every acknowledged order and alarm event once, a sample for
+// every acknowledged stored patrol position, and rollups that count each
+// order and alarm once.
+func checkClickHouse(t *testing.T, dataDir string, acked map[string]crashItem, orders, alarms int) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := analytics.Open(ctx, analytics.DefaultConfig(dataDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	eng := store.Engine()
+	var rows []struct {
+		ID string `ch:"id"`
+		N  uint64 `ch:"n"`
+	}
+	if err := eng.Select(ctx, &rows, "SELECT id, count() AS n FROM events GROUP BY id"); err != nil {
+		t.Fatal(err)
+	}
+	inCH := map[string]uint64{}
+	for _, r := range rows {
+		inCH[r.ID] = r.N
+	}
+
+	var samples []struct {
+		Worker string    `ch:"worker_id"`
+		Minute time.Time `ch:"minute"`
+	}
+	if err := eng.Select(ctx, &samples, "SELECT worker_id, minute FROM patrol_samples FINAL"); err != nil {
+		t.Fatal(err)
+	}
+	sampled := map[string]bool{}
+	for _, s := range samples {
+		sampled[fmt.Sprint(s.Worker, s.Minute.Unix()/60)] = true
+	}
+	missing := 0
+	for id, it := range acked {
+		switch {
+		case it.typ == event.TypePatrol && !sampled[fmt.Sprint(it.worker, it.minute)]:
+			missing++
+			t.Errorf("acknowledged patrol position %s: no sample of %s in minute %d", id, it.worker, it.minute)
+		case it.typ != event.TypePatrol && inCH[id] != 1:
+			missing++
+			t.Errorf("acknowledged event %s is in ClickHouse %d times", id, inCH[id])
+		}
+		if missing > 10 {
+			t.Fatal("and more")
+		}
+	}
+	var rollup []struct {
+		Opened uint64 `ch:"opened"`
+		Raised uint64 `ch:"raised"`
+	}
+	if err := eng.Select(ctx, &rollup, `SELECT (SELECT sum(opened) FROM orders_hourly) AS opened,
+		(SELECT sum(raised) FROM alarms_hourly) AS raised`); err != nil {
+		t.Fatal(err)
+	}
+	if r := rollup[0]; r.Opened != uint64(orders) || r.Raised != uint64(alarms) {
+		t.Errorf("rollups count %d orders opened and %d alarms raised; %d and %d were acknowledged", r.Opened, r.Raised, orders, alarms)
+	}
+}
+
+// crashBatch is sender s's n-th batch: a new work order, an alarm and
+// three patrol positions, every id unique.
+func crashBatch(s, n int, points []orb.Point) crashPost {
+	now := time.Now().UTC()
+	at := now.Format(time.RFC3339Nano)
 	p := points[(s*7919+n)%len(points)]
-	ids := map[int]string{}
-	var items []string
-	orderID := fmt.Sprintf("WO-%d-%d", s, n)
-	ids[len(items)] = orderID
-	items = append(items, fmt.Sprintf(`{"id":"o-%d-%d","type":"order","time":%q,"location":[%v,%v],"order":{"order_id":%q,"state":"received","channel":"hotline_12345","category":"environment.noise"}}`,
-		s, n, now, p[0], p[1], orderID))
-	items = append(items, fmt.Sprintf(`{"id":"a-%d-%d","type":"alarm","time":%q,"location":[%v,%v],"alarm":{"alarm_id":"AL-%d-%d","device_id":"SM-%d","device_type":"smoke","kind":"smoke","severity":"major","action":"raise"}}`,
-		s, n, now, p[0], p[1], s, n, s))
-	for w := 0; w < 3; w++ {
-		items = append(items, fmt.Sprintf(`{"id":"p-%d-%d-%d","type":"patrol","time":%q,"location":[%v,%v],"patrol":{"worker_id":"GW-%d-%d","role":"grid_worker","on_duty":true,"heading":90,"speed":1.2,"battery":80}}`,
-			s, n, w, now, p[0], p[1], s, w))
+	orderID, alarmID := fmt.Sprintf("WO-%d-%d", s, n), fmt.Sprintf("AL-%d-%d", s, n)
+	post := crashPost{items: []crashItem{
+		{id: fmt.Sprintf("o-%d-%d", s, n), typ: event.TypeOrder, thing: orderID},
+		{id: fmt.Sprintf("a-%d-%d", s, n), typ: event.TypeAlarm, thing: alarmID},
+	}}
+	items := []string{
+		fmt.Sprintf(`{"id":%q,"type":"order","time":%q,"location":[%v,%v],"order":{"order_id":%q,"state":"received","channel":"hotline_12345","category":"environment.noise"}}`,
+			post.items[0].id, at, p[0], p[1], orderID),
+		fmt.Sprintf(`{"id":%q,"type":"alarm","time":%q,"location":[%v,%v],"alarm":{"alarm_id":%q,"device_id":"SM-%d","device_type":"smoke","kind":"smoke","severity":"major","action":"raise"}}`,
+			post.items[1].id, at, p[0], p[1], alarmID, s),
 	}
-	return []byte("[" + strings.Join(items, ",") + "]"), ids
+	for w := range 3 {
+		it := crashItem{id: fmt.Sprintf("p-%d-%d-%d", s, n, w), typ: event.TypePatrol,
+			worker: fmt.Sprintf("GW-%d-%d", s, w), minute: now.Truncate(time.Millisecond).Unix() / 60}
+		post.items = append(post.items, it)
+		items = append(items, fmt.Sprintf(`{"id":%q,"type":"patrol","time":%q,"location":[%v,%v],"patrol":{"worker_id":%q,"role":"grid_worker","on_duty":true,"heading":90,"speed":1.2,"battery":80}}`,
+			it.id, at, p[0], p[1], it.worker))
+	}
+	post.body = []byte("[" + strings.Join(items, ",") + "]")
+	return post
 }
 
-// storedIDs reads both streams of the bus stored in dir and returns every
-// event id in them.
-func storedIDs(t *testing.T, dir string) map[string]bool {
+// storedIDs reads both streams of the bus stored in dir and returns how
+// many times each event id is in them.
+func storedIDs(t *testing.T, dir string) map[string]int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -224,7 +522,7 @@ func storedIDs(t *testing.T, dir string) map[string]bool {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	ids := map[string]bool{}
+	ids := map[string]int{}
 	for _, stream := range []string{bus.EventsStream, bus.PatrolStream} {
 		last, err := b.LastSeq(ctx, stream)
 		if err != nil {
@@ -237,7 +535,7 @@ func storedIDs(t *testing.T, dir string) map[string]bool {
 		var mu sync.Mutex
 		go b.Follow(readCtx, stream, bus.Start{}, func(m bus.Message) {
 			mu.Lock()
-			ids[m.Event.ID] = true
+			ids[m.Event.ID]++
 			if m.Seq >= last {
 				stop()
 			}
