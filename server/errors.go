@@ -112,7 +112,11 @@ func (s *Server) fromEchoError(he *echo.HTTPError, c echo.Context) *Error {
 	case http.StatusMethodNotAllowed:
 		return &Error{Status: he.Code, Code: CodeMethodNotAllowed, Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}
 	case http.StatusRequestEntityTooLarge:
-		return &Error{Status: he.Code, Code: CodeTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", s.cfg.MaxBodyBytes)}
+		limit := s.cfg.MaxBodyBytes
+		if c.Path() == eventsPath { // a batch may be larger than other bodies
+			limit = s.cfg.MaxEventsBodyBytes
+		}
+		return &Error{Status: he.Code, Code: CodeTooLarge, Field: "body", Message: fmt.Sprintf("the request body is larger than %d bytes", limit)}
 	}
 	msg, ok := he.Message.(string)
 	if !ok || msg == "" {
