@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -313,7 +314,7 @@ func bodyError(err error) error {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return invalidField(typeErr.Field, "%s must be a JSON %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+		return invalidField(typeErr.Field, "%s must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type), typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return invalidField("body", "the body is not JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -323,15 +324,24 @@ func bodyError(err error) error {
 	return invalidField("body", "the body is not a JSON object: %v", err)
 }
 
-// jsonKind names a Go kind as JSON would.
-func jsonKind(kind string) string {
-	switch kind {
-	case "int", "int64", "uint64", "float64":
-		return "number"
-	case "struct", "map":
-		return "object"
+// jsonKind names what a field of type t holds, as JSON would.
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[event.Time]() {
+		return "an RFC 3339 time such as 2026-11-21T08:30:00.000Z"
 	}
-	return kind
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		return "a whole number"
+	case reflect.Uint, reflect.Uint64:
+		return "a whole number, 0 or more"
+	case reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a JSON " + t.Kind().String()
 }
 
 // orderIDParam is the {id} of an order route.
