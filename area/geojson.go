@@ -51,10 +51,17 @@ func FromFeature(l Layer, f *geojson.Feature) (*Area, error) {
 	if f == nil {
 		return nil, errors.New("feature is null")
 	}
-	switch f.Geometry.(type) {
-	case orb.Polygon, orb.MultiPolygon:
+	var polys []orb.Polygon
+	switch g := f.Geometry.(type) {
+	case orb.Polygon:
+		polys = []orb.Polygon{g}
+	case orb.MultiPolygon:
+		polys = g
 	default:
 		return nil, fmt.Errorf("geometry is %s, want Polygon or MultiPolygon", geometryType(f.Geometry))
+	}
+	if err := checkRings(polys); err != nil {
+		return nil, err
 	}
 	a := &Area{Layer: l, Geometry: f.Geometry, Props: map[string]any{}}
 	for k, v := range f.Properties {
@@ -79,6 +86,26 @@ func FromFeature(l Layer, f *geojson.Feature) (*Area, error) {
 		return nil, errors.New("feature has no code property")
 	}
 	return a, nil
+}
+
+// checkRings refuses the shapes no area can have, and that writing the
+// area back would trip over: no polygon, a polygon without rings, a ring
+// of fewer than four positions (a triangle and the closing one).
+func checkRings(polys []orb.Polygon) error {
+	if len(polys) == 0 {
+		return errors.New("geometry has no polygons")
+	}
+	for pi, p := range polys {
+		if len(p) == 0 {
+			return fmt.Errorf("geometry polygon %d has no rings", pi)
+		}
+		for ri, r := range p {
+			if len(r) < 4 {
+				return fmt.Errorf("geometry polygon %d, ring %d has %d positions; a ring needs at least 4", pi, ri, len(r))
+			}
+		}
+	}
+	return nil
 }
 
 // propString is a reserved property as text; null is no value, not

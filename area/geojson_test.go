@@ -71,6 +71,9 @@ func TestReadLayerRejects(t *testing.T) {
 		{"point geometry", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"code":"510116001"}}]}`},
 		{"no code", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]},"properties":{}}]}`},
 		{"null feature", `{"type":"FeatureCollection","features":[null]}`},
+		{"empty ring", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[]]},"properties":{"code":"510116001"}}]}`},
+		{"polygon without rings", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[]]},"properties":{"code":"510116001"}}]}`},
+		{"no polygons", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]},"properties":{"code":"510116001"}}]}`},
 		{"null code", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]},"properties":{"code":null}}]}`},
 	}
 	for _, tt := range tests {
