@@ -7,11 +7,14 @@
 //   node scripts/measure.mjs http://127.0.0.1:18085 [runs]
 //
 // Headless Chromium draws WebGL in software (SwiftShader), so frame rates
-// here are a floor: a wall screen's GPU does far better.
+// here are a floor: a wall screen's GPU does far better. The pages open
+// signed in as the demo server's command centre (serve --demo), as a wall
+// screen does after its first sign-in.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../tests/browser.mjs';
+import { signIn, storageWith } from '../tests/session.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8080';
 const runs = Number(process.argv[3] ?? 5);
@@ -34,7 +37,7 @@ async function firstIdle(browser, url, viewport) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     // A new context each time: a cold cache, as a screen switched on.
-    const ctx = await browser.newContext({ viewport });
+    const ctx = await browser.newContext({ viewport, storageState: signedIn });
     const page = await ctx.newPage();
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForFunction(() => document.body.dataset.mapIdle === '1', null, { timeout: 120_000 });
@@ -45,7 +48,7 @@ async function firstIdle(browser, url, viewport) {
 }
 
 async function frameRate(browser, url, viewport, workers, seconds) {
-  const ctx = await browser.newContext({ viewport });
+  const ctx = await browser.newContext({ viewport, storageState: signedIn });
   const page = await ctx.newPage();
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.liveLayers === '1' && window.__gridpulse, null, { timeout: 120_000 });
@@ -106,6 +109,7 @@ async function frameRate(browser, url, viewport, workers, seconds) {
   return result;
 }
 
+const signedIn = storageWith(base, await signIn(base, 'demo-command'));
 const browser = await launchBrowser();
 try {
   console.log('bundle (dist/assets):');

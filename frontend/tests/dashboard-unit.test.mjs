@@ -12,12 +12,12 @@ before(async () => {
 
 describe('parseRoute', () => {
   const cases = [
-    ['', { mode: 'dispatcher', lang: 'zh', ignored: [] }],
-    ['?mode=wall', { mode: 'wall', lang: 'zh', ignored: [] }],
-    ['?mode=tablet&area=510116001&lang=en', { mode: 'tablet', lang: 'en', area: '510116001', ignored: [] }],
-    ['?mode=tablet&area=510116001003', { mode: 'tablet', lang: 'zh', area: '510116001003', ignored: [] }],
-    ['?mode=kiosk&lang=fr&area=51011', { mode: 'dispatcher', lang: 'zh', ignored: ['mode=kiosk', 'lang=fr', 'area=51011'] }],
-    ['?area=510116001001001', { mode: 'dispatcher', lang: 'zh', ignored: ['area=510116001001001'] }],
+    ['', { mode: 'dispatcher', lang: 'zh', ignored: [], modeAsked: false }],
+    ['?mode=wall', { mode: 'wall', lang: 'zh', ignored: [], modeAsked: true }],
+    ['?mode=tablet&area=510116001&lang=en', { mode: 'tablet', lang: 'en', area: '510116001', ignored: [], modeAsked: true }],
+    ['?mode=tablet&area=510116001003', { mode: 'tablet', lang: 'zh', area: '510116001003', ignored: [], modeAsked: true }],
+    ['?mode=kiosk&lang=fr&area=51011', { mode: 'dispatcher', lang: 'zh', ignored: ['mode=kiosk', 'lang=fr', 'area=51011'], modeAsked: false }],
+    ['?area=510116001001001', { mode: 'dispatcher', lang: 'zh', ignored: ['area=510116001001001'], modeAsked: false }],
   ];
   for (const [search, want] of cases) {
     test(search || '(empty)', () => assert.deepEqual(m.parseRoute(search), want));
@@ -26,10 +26,40 @@ describe('parseRoute', () => {
   test('routeSearch leaves defaults out and round-trips', () => {
     assert.equal(m.routeSearch({ mode: 'wall', lang: 'zh' }), '?mode=wall');
     const r = { mode: 'tablet', lang: 'en', area: '510116001' };
-    const { ignored, ...back } = m.parseRoute(m.routeSearch(r));
+    const { ignored, modeAsked, ...back } = m.parseRoute(m.routeSearch(r));
     assert.deepEqual(back, r);
     assert.deepEqual(ignored, []);
+    assert.equal(modeAsked, true);
   });
+
+  test('withLang changes the language only', () => {
+    assert.equal(m.withLang('?mode=wall', 'en'), '?mode=wall&lang=en');
+    assert.equal(m.withLang('?mode=wall&lang=en', 'zh'), '?mode=wall');
+    assert.equal(m.withLang('?lang=en', 'zh'), '/');
+    assert.equal(m.withLang('', 'en'), '?lang=en');
+  });
+});
+
+describe('routeFor: the mode suits the role unless asked, the area only narrows', () => {
+  const district = '510116';
+  const street = '510116001';
+  const community = '510116001002';
+  const cases = [
+    ['command, no mode asked: the wall, the whole district', '', { role: 'command', area: district }, { mode: 'wall', lang: 'zh', ignored: [] }],
+    ['dispatcher: the desk', '?lang=en', { role: 'dispatcher', area: district }, { mode: 'dispatcher', lang: 'en', ignored: [] }],
+    ['street: the tablet, its street', '', { role: 'street', area: street }, { mode: 'tablet', lang: 'zh', area: street, ignored: [] }],
+    ['community: the tablet, its community', '', { role: 'community', area: community }, { mode: 'tablet', lang: 'zh', area: community, ignored: [] }],
+    ['the mode asked for wins over the role', '?mode=dispatcher', { role: 'street', area: street }, { mode: 'dispatcher', lang: 'zh', area: street, ignored: [] }],
+    ['a district user may narrow to a street', '?mode=tablet&area=510116002', { role: 'command', area: district }, { mode: 'tablet', lang: 'zh', area: '510116002', ignored: [] }],
+    ['a street user may narrow to one of its communities', `?area=${street}003`, { role: 'street', area: street }, { mode: 'tablet', lang: 'zh', area: `${street}003`, ignored: [] }],
+    ['a street user may not widen to another street', '?mode=tablet&area=510116002', { role: 'street', area: street }, { mode: 'tablet', lang: 'zh', area: street, ignored: ['area=510116002'] }],
+    ['a community user may not widen to its street', `?area=${street}`, { role: 'community', area: community }, { mode: 'tablet', lang: 'zh', area: community, ignored: [`area=${street}`] }],
+    ['a district user may not go to another district', '?area=510117001', { role: 'dispatcher', area: district }, { mode: 'dispatcher', lang: 'zh', ignored: ['area=510117001'] }],
+    ['malformed values stay reported', '?mode=kiosk', { role: 'command', area: district }, { mode: 'wall', lang: 'zh', ignored: ['mode=kiosk'] }],
+  ];
+  for (const [name, search, user, want] of cases) {
+    test(name, () => assert.deepEqual(m.routeFor(m.parseRoute(search), user), want));
+  }
 });
 
 describe('wallScale', () => {

@@ -12,12 +12,15 @@ import { after, before, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
 import { copyDataDir, repoRoot, seedHistory, tinyDataDir } from './seeded.mjs';
 import { startServer } from './serve.mjs';
+import { bearer, ingestHeaders, signIn } from './session.mjs';
 
 const shots = path.join(repoRoot, 'build', 'screenshots');
 const waitLimit = { timeout: 90_000, polling: 250 };
 
 let dataDir;
 let server;
+/** A dispatcher of the whole district: every page here opens signed in as one. */
+let session;
 let browser;
 let streets;
 let communities;
@@ -29,7 +32,7 @@ function features(layer) {
 }
 
 async function getJSON(p) {
-  const res = await fetch(`${server.base}${p}`);
+  const res = await fetch(`${server.base}${p}`, { headers: bearer(session) });
   assert.equal(res.status, 200, `${p}: ${res.status}`);
   return res.json();
 }
@@ -41,7 +44,7 @@ function event(type, location, payload) {
 async function post(events) {
   const res = await fetch(`${server.base}/api/v1/events`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: ingestHeaders,
     body: JSON.stringify(events),
   });
   const body = await res.json();
@@ -51,7 +54,7 @@ async function post(events) {
 
 /** Opens url at a viewport and waits for the map's first idle and the panels. */
 async function open(url, viewport) {
-  const { page, problems } = await openPage(browser, server.base, viewport);
+  const { page, problems } = await openPage(browser, server.base, viewport, session);
   await page.goto(`${server.base}${url}`, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.mapIdle === '1' && document.body.dataset.ready === '1', null, waitLimit);
   await page.waitForFunction(() => window.__gridpulse.live.connection === 'live', null, waitLimit);
@@ -118,6 +121,7 @@ before(async () => {
   streets = features('street');
   communities = features('community');
   server = await startServer(dataDir);
+  session = await signIn(server.base);
   browser = await launchBrowser();
   mkdirSync(shots, { recursive: true });
   // Live things to show: an overdue order and a critical alarm in the
@@ -258,7 +262,7 @@ test('tablet: scoped to one street, touch-sized targets, its own counts', async 
   );
   assert.equal(await page.textContent('.place-name'), streets[0].properties.name);
   const small = await page.evaluate(() =>
-    [...document.querySelectorAll('.tab, .scope-button, .lang-switch, .segment, .hotspot-button, .drawer-close')]
+    [...document.querySelectorAll('.tab, .scope-button, .lang-switch, .sign-out, .segment, .hotspot-button, .drawer-close')]
       .filter((e) => e.offsetParent !== null)
       .map((e) => ({ what: e.className, h: e.getBoundingClientRect().height }))
       .filter((b) => b.h < 44),

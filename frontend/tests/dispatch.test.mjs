@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
 import { copyDataDir, repoRoot, tinyDataDir } from './seeded.mjs';
 import { startServer } from './serve.mjs';
+import { bearer, ingestHeaders, signIn } from './session.mjs';
 
 const shots = path.join(repoRoot, 'build', 'screenshots');
 const waitLimit = { timeout: 90_000, polling: 250 };
@@ -23,12 +24,14 @@ const second = `WO-${runId}-2`;
 
 let dataDir;
 let server;
+let session;
 let browser;
 let community;
 let inside;
 
-async function api(p, init) {
-  const res = await fetch(`${server.base}${p}`, init);
+/** Calls the API as the test's dispatcher; init.headers add to the token. */
+async function api(p, init = {}) {
+  const res = await fetch(`${server.base}${p}`, { ...init, headers: { ...bearer(session), ...init.headers } });
   const body = await res.json();
   return { status: res.status, body };
 }
@@ -42,7 +45,7 @@ async function getJSON(p) {
 async function post(events) {
   const { status, body } = await api('/api/v1/events', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: ingestHeaders,
     body: JSON.stringify(events.map((e, i) => ({ id: `dispatch-test-${runId}-${i}`, time: new Date().toISOString(), ...e }))),
   });
   assert.equal(status, 200, JSON.stringify(body));
@@ -64,6 +67,7 @@ before(async () => {
   dataDir = copyDataDir(tinyDataDir());
   community = JSON.parse(readFileSync(path.join(dataDir, 'areas', 'community.geojson'), 'utf8')).features[0].properties.code;
   server = await startServer(dataDir);
+  session = await signIn(server.base);
   browser = await launchBrowser();
   mkdirSync(shots, { recursive: true });
   inside = (await getJSON(`/api/v1/areas/${community}`)).inside;
@@ -87,7 +91,7 @@ after(async () => {
 
 /** Opens the dispatcher's desk, clicks the community and waits for the dispatch panel to list order. */
 async function openDrawer(order) {
-  const { page, problems } = await openPage(browser, server.base, { width: 1920, height: 1080 });
+  const { page, problems } = await openPage(browser, server.base, { width: 1920, height: 1080 }, session);
   await page.goto(`${server.base}/?mode=dispatcher`, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.mapIdle === '1' && document.body.dataset.ready === '1', null, waitLimit);
   await page.evaluate(

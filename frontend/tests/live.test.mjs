@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
 import { copyDataDir, repoRoot, tinyDataDir } from './seeded.mjs';
 import { startServer } from './serve.mjs';
+import { bearer, ingestHeaders, signIn } from './session.mjs';
 
 const screenshot = path.join(repoRoot, 'build', 'screenshots', 'live-1080p.png');
 /** Every wait is bounded; software WebGL is slow, so generously. */
@@ -18,6 +19,7 @@ const waitLimit = { timeout: 60_000, polling: 250 };
 
 let dataDir;
 let server;
+let session;
 let browser;
 let page;
 let problems;
@@ -62,7 +64,7 @@ function patrolEvent(workerId, location, heading) {
 async function post(events) {
   const res = await fetch(`${server.base}/api/v1/events`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: ingestHeaders,
     body: JSON.stringify(events),
   });
   const body = await res.json();
@@ -106,8 +108,9 @@ before(async () => {
   dataDir = copyDataDir(tinyDataDir());
   spots = compoundCentres(dataDir);
   server = await startServer(dataDir);
+  session = await signIn(server.base);
   browser = await launchBrowser();
-  ({ page, problems } = await openPage(browser, server.base));
+  ({ page, problems } = await openPage(browser, server.base, undefined, session));
   await page.goto(server.base, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.liveLayers === '1', null, waitLimit);
   await page.waitForFunction(() => window.__gridpulse.live.connection === 'live', null, waitLimit);
@@ -208,7 +211,7 @@ test('the header counts what the server counts, and the ticker tells what happen
   let want;
   let shown;
   for (;;) {
-    want = await (await fetch(`${server.base}/api/v1/live/counts`)).json();
+    want = await (await fetch(`${server.base}/api/v1/live/counts`, { headers: bearer(session) })).json();
     shown = await page.evaluate(() => [...document.querySelectorAll('.counter-value')].map((e) => e.textContent).join(' '));
     if (shown === [want.open_orders, want.overdue, want.active_alarms, want.workers_on_duty].join(' ')) break;
     assert.ok(Date.now() < deadline, `the page shows ${shown}, the server counts ${JSON.stringify(want)}`);
@@ -258,9 +261,15 @@ test('after a server restart the page reconnects and shows the same orders', asy
   await waitDrawn('live-orders', [...ordersBefore, after]);
   assert.deepEqual(Object.keys(await rendered('live-orders')).sort(), [...ordersBefore, after].sort());
 
-  // While the server was down the browser may log its failed attempts to
-  // connect; nothing else may go wrong.
-  const others = problems.consoleErrors.filter((e) => !/WebSocket connection to 'ws:\/\/[^']+\/ws' failed/.test(e));
+  // While the server was down and starting the browser may log its failed
+  // attempts to connect, and the page's questions to /api/v1/me whether
+  // the token was refused (no answer, or 503 while starting); nothing else
+  // may go wrong.
+  const others = problems.consoleErrors.filter(
+    (e) =>
+      !/WebSocket connection to 'ws:\/\/[^']+\/ws' failed/.test(e) &&
+      !/Failed to load resource: (net::ERR_CONNECTION_REFUSED|the server responded with a status of 503)/.test(e),
+  );
   assert.deepEqual(others, [], 'console errors');
   assert.deepEqual(await page.evaluate(() => window.__gridpulse.live.client.errors), [], 'the server answered errors');
 });

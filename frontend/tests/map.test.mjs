@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { launchBrowser, openPage } from './browser.mjs';
 import { copyDataDir, repoRoot, tinyDataDir } from './seeded.mjs';
 import { startServer } from './serve.mjs';
+import { bearer, signIn } from './session.mjs';
 
 const screenshot = path.join(repoRoot, 'build', 'screenshots', 'map-1080p.png');
 
@@ -23,10 +24,11 @@ const tileStatuses = new Map();
 
 before(async () => {
   server = await startServer(copyDataDir(tinyDataDir()));
-  layersDoc = await (await fetch(`${server.base}/api/v1/layers`)).json();
+  const session = await signIn(server.base);
+  layersDoc = await (await fetch(`${server.base}/api/v1/layers`, { headers: bearer(session) })).json();
   browser = await launchBrowser();
   let problems;
-  ({ page, problems } = await openPage(browser, server.base));
+  ({ page, problems } = await openPage(browser, server.base, undefined, session));
   ({ consoleErrors, foreignRequests, failedRequests } = problems);
   page.on('response', (r) => {
     if (r.url().includes('/tiles/')) tileStatuses.set(r.status(), (tileStatuses.get(r.status()) ?? 0) + 1);

@@ -6,14 +6,15 @@ import { createInterface } from 'node:readline';
 import { binary } from './seeded.mjs';
 
 /**
- * Starts the server on dataDir and resolves once /readyz answers 200,
- * with its base URL, its log lines so far and a stop function that sends
- * SIGTERM and resolves with the exit code. addr defaults to a free
- * loopback port; pass a previous server's host:port to restart on it.
- * args are more serve flags.
+ * Starts the server on dataDir, with the demo users (serve --demo,
+ * tests/session.mjs), and resolves once /readyz answers 200, with its base
+ * URL, its log lines so far and a stop function that sends SIGTERM and
+ * resolves with the exit code. addr defaults to a free loopback port; pass
+ * a previous server's host:port to restart on it. args are more serve
+ * flags.
  */
 export async function startServer(dataDir, { addr = '127.0.0.1:0', timeoutMs = 120_000, args = [] } = {}) {
-  const child = spawn(binary, ['serve', '--addr', addr, '--data', dataDir, ...args], {
+  const child = spawn(binary, ['serve', '--demo', '--addr', addr, '--data', dataDir, ...args], {
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const log = [];

@@ -63,12 +63,18 @@ function read(): Session | undefined {
   return undefined;
 }
 
-let current = read();
+/** The session; read from storage at first use, not when the module loads. */
+let current: Session | undefined;
+let loaded = false;
 let leaving = false;
 let renewTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** The session, if the user is signed in and the token has not expired. */
 export function session(): Session | undefined {
+  if (!loaded) {
+    current = read();
+    loaded = true;
+  }
   if (current && Date.parse(current.expires) <= Date.now()) current = undefined;
   return current;
 }
@@ -81,6 +87,7 @@ export function bearer(): string | undefined {
 /** Keeps a session the server has just issued. */
 export function keep(s: Session): void {
   current = s;
+  loaded = true;
   localStorage.setItem(storageKey, JSON.stringify(s));
 }
 
@@ -126,8 +133,9 @@ export function keepRenewed(): void {
       return;
     }
     try {
-      keep(await renewToken(s.token));
-      schedule(Math.max(minRenewDelayMs, (Date.parse(current!.expires) - Date.now()) / 2));
+      const fresh = await renewToken(s.token);
+      keep(fresh);
+      schedule(Math.max(minRenewDelayMs, (Date.parse(fresh.expires) - Date.now()) / 2));
     } catch (err) {
       if (err instanceof LoginFailure && err.status === 401) signOut('expired');
       else schedule(retryRenewMs);
@@ -145,7 +153,7 @@ export function followOtherTabs(): void {
   addEventListener('storage', (e) => {
     if (e.key !== storageKey && e.key !== null) return;
     const next = read();
-    if (next && next.user.name === current?.user.name) {
+    if (next && next.user.name === session()?.user.name) {
       current = next;
       return;
     }
