@@ -33,7 +33,14 @@ func TestLoadtestFlags(t *testing.T) {
 		o.cfg.Viewport != (loadtest.Range{Min: 2, Max: 3}) || strings.Join(o.cfg.Layers, ",") != "orders,alarms" || !o.json {
 		t.Errorf("parsed = %+v", o)
 	}
-	for _, bad := range [][]string{{"--mix", "cats=1"}, {"--viewport", "5-1"}, {"extra"}, {"--clients", "x"}} {
+	o, err = parseLoadtestFlags([]string{"--soak", "30s", "--duration", "15m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.cfg.SoakEvery != 30*time.Second || o.cfg.Duration != 15*time.Minute {
+		t.Errorf("soak parsed = %+v", o.cfg)
+	}
+	for _, bad := range [][]string{{"--mix", "cats=1"}, {"--viewport", "5-1"}, {"extra"}, {"--clients", "x"}, {"--soak", "often"}} {
 		if _, err := parseLoadtestFlags(bad); err == nil {
 			t.Errorf("parse %v: no error", bad)
 		}
@@ -119,5 +126,51 @@ func TestLoadtestInProcess(t *testing.T) {
 	}
 	if !strings.Contains(text.String(), "goal (order+alarm p99") {
 		t.Errorf("the text report has no goal line")
+	}
+}
+
+// A soak samples the server through its window and prints each sample
+// and a verdict; the in-process server's samples carry real figures.
+func TestLoadtestSoakInProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and runs for seconds")
+	}
+	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if err := area.WriteDir(filepath.Join(data, "areas"), d.Areas); err != nil {
+		t.Fatal(err)
+	}
+	o, err := parseLoadtestFlags([]string{"--data", data, "--clients", "5", "--rate", "100", "--warmup", "0s",
+		"--duration", "8s", "--soak", "1s", "--senders", "2", "--workers", "50", "--open-orders", "20", "--active-alarms", "10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	rep, err := loadtestRun(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", text.String())
+	s := rep.Soak
+	// The window's start and end are always sampled; the ticks between
+	// depend on the machine, so they are not counted.
+	if s == nil || len(s.Samples) < 2 {
+		t.Fatalf("soak report %+v", s)
+	}
+	for _, x := range s.Samples {
+		if x.RSS <= 0 || x.HeapInuse <= 0 || x.Goroutines <= 0 || x.ElapsedS < 0 || x.ElapsedS > rep.WindowS+1 {
+			t.Errorf("sample %+v", x)
+		}
+	}
+	if !strings.Contains(text.String(), "soak verdict: ") || s.Verdict == "" {
+		t.Errorf("the text report has no soak verdict")
 	}
 }

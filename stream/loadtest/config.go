@@ -61,6 +61,12 @@ type Config struct {
 	// Seed makes the places, viewports and choices repeatable.
 	Seed uint64
 
+	// SoakEvery, when set, makes the run a soak: the server's memory and
+	// goroutines are sampled this often through the measured window and
+	// their growth from the first quarter to the last is judged; the
+	// duration may then be up to MaxSoakDuration.
+	SoakEvery time.Duration
+
 	// InProcess says the server runs in this process, so its CPU is told
 	// from the load generator's by profile labels (see LabelServer).
 	InProcess bool
@@ -113,7 +119,14 @@ func (c Config) validate() error {
 	check(c.Areas != nil, "no areas: the district to place events in is required")
 	check(c.Clients >= 1 && c.Clients <= MaxClients, "clients %d is outside 1..%d", c.Clients, MaxClients)
 	check(c.Rate >= 1 && c.Rate <= MaxRate, "rate %d is outside 1..%d events per second", c.Rate, MaxRate)
-	check(c.Duration > 0 && c.Duration <= MaxDuration, "duration %v is outside (0, %v]", c.Duration, MaxDuration)
+	maxDuration := MaxDuration
+	if c.SoakEvery > 0 {
+		maxDuration = MaxSoakDuration
+		check(c.SoakEvery >= time.Second && c.Duration >= minSoakSamples*c.SoakEvery,
+			"soak sampling every %v: want at least 1s and at least %d samples in the duration %v", c.SoakEvery, minSoakSamples, c.Duration)
+	}
+	check(c.SoakEvery >= 0, "soak sampling every %v: want a positive interval", c.SoakEvery)
+	check(c.Duration > 0 && c.Duration <= maxDuration, "duration %v is outside (0, %v]", c.Duration, maxDuration)
 	check(c.Warmup >= 0 && c.Warmup <= MaxWarmup, "warm-up %v is outside 0..%v", c.Warmup, MaxWarmup)
 	check(c.Viewport.Min > 0 && c.Viewport.Min <= c.Viewport.Max && c.Viewport.Max <= 200, "viewport %v km is not a range within (0, 200]", c.Viewport)
 	check(c.Walls >= 0 && c.Walls <= 1, "walls share %v is outside 0..1", c.Walls)

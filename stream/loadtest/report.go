@@ -31,6 +31,9 @@ type Report struct {
 	CPU       CPUReport          `json:"cpu"`
 	Memory    MemoryReport       `json:"memory"`
 	Goal      GoalReport         `json:"goal"`
+	// Soak is the server's memory and goroutines through a soak's window,
+	// and whether they grew; nil when the run was not a soak.
+	Soak *SoakReport `json:"soak,omitempty"`
 	// Problems are the first errors seen: failed posts, rejections,
 	// client errors, metrics that could not be read.
 	Problems []string `json:"problems,omitempty"`
@@ -330,6 +333,9 @@ func (r *runner) report(clients []*client, w window, upTo uint64, drained bool, 
 		rep.note(p)
 	}
 	rep.Goal = goal(rep)
+	if r.cfg.SoakEvery > 0 {
+		rep.Soak = judgeSoak(w.soak, secs, r.cfg.SoakEvery.Seconds())
+	}
 	return rep
 }
 
@@ -462,6 +468,11 @@ func (rep *Report) WriteText(out io.Writer) error {
 		verdict = "met"
 	}
 	fmt.Fprintf(out, "goal (order+alarm p99 <= %.0f ms): %s: %s\n", rep.Goal.GoalMs, verdict, rep.Goal.Why)
+	if rep.Soak != nil {
+		if err := rep.Soak.writeText(out); err != nil {
+			return err
+		}
+	}
 	for _, pr := range rep.Problems {
 		fmt.Fprintf(out, "  problem: %s\n", pr)
 	}

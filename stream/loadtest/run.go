@@ -274,6 +274,7 @@ type window struct {
 	split          cpuSplit
 	profiled       bool
 	rss, peakRSS   int64
+	soak           []SoakSample
 	scrapeProblems []string
 }
 
@@ -298,8 +299,19 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 		}
 	}
 	w.serverPeakRSS = w.s0.rss
+	if w.s0.ok {
+		w.soak = append(w.soak, soakSample(w.s0, winStart))
+	}
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
+	// A soak samples the server on a ticker of its own; other runs never
+	// see this one fire.
+	soakEvery := r.cfg.SoakEvery
+	if soakEvery <= 0 {
+		soakEvery = r.cfg.Duration + time.Hour
+	}
+	soakTick := time.NewTicker(soakEvery)
+	defer soakTick.Stop()
 	end := time.NewTimer(time.Until(winEnd))
 	defer end.Stop()
 	for waiting := true; waiting; {
@@ -314,6 +326,15 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 				posted += r.posted.window[k][stAccepted].Load()
 			}
 			r.log.Info("measuring", "elapsed", time.Since(winStart).Round(time.Second), "posted_per_s", int(float64(posted)/elapsed))
+		case <-soakTick.C:
+			s, err := scrapeServer(ctx, r.hc, r.base)
+			if err != nil {
+				w.scrapeProblems = append(w.scrapeProblems, "soak sample: "+err.Error())
+				continue
+			}
+			w.serverPeakRSS = max(w.serverPeakRSS, s.rss)
+			w.soak = append(w.soak, soakSample(s, winStart))
+			r.log.Info("soak sample", "elapsed", time.Since(winStart).Round(time.Second), "rss_mb", int(s.rss/(1<<20)), "goroutines", int(s.goroutines))
 		case <-end.C:
 			waiting = false
 		case <-ctx.Done():
@@ -340,6 +361,9 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 		w.scrapeProblems = append(w.scrapeProblems, err.Error())
 	}
 	w.serverPeakRSS = max(w.serverPeakRSS, w.s1.rss)
+	if w.s1.ok && r.cfg.SoakEvery > 0 {
+		w.soak = append(w.soak, soakSample(w.s1, winStart))
+	}
 	w.rss, w.peakRSS = selfMemory()
 	return w, nil
 }

@@ -104,7 +104,10 @@ type serverSample struct {
 	cpuSeconds float64 // process_cpu_seconds_total
 	rss        float64 // process_resident_memory_bytes
 	goroutines float64
+	heapInuse  float64 // go_memstats_heap_inuse_bytes
 	wsConns    float64
+	openOrders float64 // gridpulse_live_open_orders
+	writerLag  float64 // gridpulse_analytics_lag_events, both streams
 	resyncs    float64 // gridpulse_ws_resyncs_total
 	drops      float64 // gridpulse_ws_queue_drops_total
 	sent       float64 // gridpulse_ws_messages_sent_total, every kind
@@ -145,6 +148,9 @@ func scrapeServer(ctx context.Context, hc *http.Client, base string) (serverSamp
 	s.cpuSeconds = sum("process_cpu_seconds_total")
 	s.rss = sum("process_resident_memory_bytes")
 	s.goroutines = sum("go_goroutines")
+	s.heapInuse = sum("go_memstats_heap_inuse_bytes")
+	s.openOrders = sum("gridpulse_live_open_orders")
+	s.writerLag = sum("gridpulse_analytics_lag_events")
 	s.wsConns = sum("gridpulse_ws_connections")
 	s.resyncs = sum("gridpulse_ws_resyncs_total")
 	s.drops = sum("gridpulse_ws_queue_drops_total")
