@@ -19,7 +19,7 @@ export function userBadge(user: User, areaName: Promise<string>): HTMLElement {
     'div',
     'user-who',
     el('span', 'user-name', user.name),
-    el('span', 'user-role', t(`role.${user.role}` as MessageKey), ' · ', area),
+    el('span', 'user-role', t(`role.${user.role}` as MessageKey), el('span', 'user-where', ' · ', area)),
   );
   const badge = el('div', 'user-badge', who, out);
   badge.dataset.user = user.name;
