@@ -9,6 +9,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	fastjson "github.com/goccy/go-json"
@@ -132,8 +133,13 @@ func fieldOf(raw []byte, err error) *FieldError {
 		return invalid(field, "want %s, got %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	}
 	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return invalid(unknownFieldPath(raw, strings.Trim(name, `"`)), "unknown field %s", name)
+	if quoted, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		// encoding/json quotes the key as Go does: "\x7f", not the byte.
+		name, err := strconv.Unquote(quoted)
+		if err != nil {
+			name = strings.Trim(quoted, `"`)
+		}
+		return invalid(unknownFieldPath(raw, name), "unknown field %s", quoted)
 	}
 	return invalid("", "not a JSON event: %s", describeSyntax(err))
 }

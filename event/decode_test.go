@@ -77,6 +77,7 @@ func TestDecodeOneNamesTheField(t *testing.T) {
 		{"unknown field in a payload named in capitals", `{"id":"x","Alarm":{"colour":"red"}}`, "Alarm.colour"},
 		{"unknown field of a known name, nested", `{"order":{"id":"x"}}`, "order.id"},
 		{"unknown empty key", `{"":1}`, `""`},
+		{"unknown key with a control character", `{"id":"x","order":{"\u007f":1}}`, "order.\x7f"},
 		{"unknown field, then more", `{"alarm":{"colour":"red"}} 0`, "alarm.colour"},
 		{"string latitude", `{"id":"x","location":[103.9,"30.5"]}`, "location"},
 		{"three numbers", `{"id":"x","location":[103.9,30.5,10]}`, "location"},

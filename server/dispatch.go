@@ -318,8 +318,13 @@ func bodyError(err error) error {
 	case errors.As(err, &syntaxErr):
 		return invalidField("body", "the body is not JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return invalidField(name, "%s is not a field of an action; fields: actor, assignee, deadline, satisfaction, seq", name)
+		// encoding/json quotes the key as Go does: "\x7f", not the byte.
+		quoted := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		name, uerr := strconv.Unquote(quoted)
+		if uerr != nil {
+			name = strings.Trim(quoted, `"`)
+		}
+		return invalidField(name, "%q is not a field of an action; fields: actor, assignee, deadline, satisfaction, seq", name)
 	}
 	return invalidField("body", "the body is not a JSON object: %v", err)
 }

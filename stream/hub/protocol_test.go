@@ -40,6 +40,7 @@ func TestMalformedMessagesGetErrors(t *testing.T) {
 		{"unknown filter", `{"op":"subscribe","id":"s1","layers":["orders"],"filters":{"colour":"red"}}`, "invalid_field", "filters.colour", ""},
 		{"unknown filter named like a field", `{"op":"subscribe","id":"s1","layers":["orders"],"filters":{"id":"x"}}`, "invalid_field", "filters.id", ""},
 		{"unknown empty key", `{"op":"ping","":1}`, "invalid_field", `""`, ""},
+		{"unknown key with a control character", `{"op":"ping","\u007f":1}`, "invalid_field", "\x7f", ""},
 		{"negative resume", `{"op":"subscribe","id":"s1","layers":["orders"],"resume":-1}`, "invalid_field", "resume", ""},
 		{"unsubscribe unknown", `{"op":"unsubscribe","id":"nope"}`, "unknown_subscription", "id", "nope"},
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -109,7 +110,12 @@ func decodeError(data []byte, err error) *protoError {
 		}
 		return errorf(codeInvalidField, typ.Field, "%s must be %s, not %s", typ.Field, describeType(typ.Field), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		// encoding/json quotes the key as Go does: "\x7f", not the byte.
+		quoted := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		name, uerr := strconv.Unquote(quoted)
+		if uerr != nil {
+			name = strings.Trim(quoted, `"`)
+		}
 		return errorf(codeInvalidField, unknownFieldPath(data, name), "unknown field %q", truncate(name))
 	}
 	return errorf(codeInvalidJSON, "", "the message is not valid JSON: %v", err)
