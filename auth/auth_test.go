@@ -255,6 +255,9 @@ func TestDemoAuthority(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := a.AddUser(User{Name: "simulator", Role: RoleDispatcher, Area: "510116"}, "random-secret"); err != nil {
+		t.Fatal(err)
+	}
 	us := a.DemoUsers()
 	if len(us) != 4 || us[0].Role != RoleCommand || us[3].Role != RoleDispatcher {
 		t.Fatalf("demo users %+v", us)

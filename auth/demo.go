@@ -55,7 +55,8 @@ func (a *Authority) DemoUsers() []User {
 	if !a.demo {
 		return nil
 	}
-	us := a.Users()
+	// Users added while running (the simulator's) are not demo accounts.
+	us := slices.DeleteFunc(a.Users(), func(u User) bool { return u.Password == "" })
 	slices.SortFunc(us, func(x, y User) int {
 		return slices.Index(Roles, x.Role) - slices.Index(Roles, y.Role)
 	})

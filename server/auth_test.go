@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 	"golang.org/x/crypto/bcrypt"
@@ -230,11 +231,30 @@ func TestIngestNeedsAKeyWithinItsRate(t *testing.T) {
 	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
 		t.Fatalf("over the rate = %d (Retry-After %q) %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 	}
-	// Nothing of a refused batch was stored: posting its ids again later
-	// would find no duplicates; the live state holds only the two.
-	counts := do(t, s, http.MethodGet, "/api/v1/live/counts", bearer(t, s, "command"), nil)
-	if !strings.Contains(counts.Body.String(), `"open_orders":2`) {
-		t.Errorf("counts after the refusals: %s, want 2 open orders", counts.Body)
+	// After the wait the server asked for, one more event is taken.
+	wait, _ := time.ParseDuration(rec.Header().Get("Retry-After") + "s")
+	time.Sleep(wait)
+	if rec := do(t, s, http.MethodPost, eventsPath, key, batch("k7")); rec.Code != http.StatusOK {
+		t.Fatalf("after Retry-After = %d %s", rec.Code, rec.Body)
+	}
+	// The live state applies the stream in order: once it holds k7, it
+	// would hold anything of the refused batches stored before it.
+	state := s.live.Load().State
+	waitFor(t, func() bool { _, ok := state.Order("WO-k7"); return ok })
+	for _, id := range []string{"k0", "k1", "k2", "k3", "k6"} {
+		if _, ok := state.Order("WO-" + id); ok {
+			t.Errorf("refused order %s is in the live state", id)
+		}
+	}
+}
+
+// waitFor polls ok until it holds, failing the test after 20 s.
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached in 20 s")
+		}
 	}
 }
 
