@@ -61,10 +61,6 @@ func (c probeCall) named(code string) probeCall { c.names = code; return c }
 // seen is c with the witness rule.
 func (c probeCall) seen() probeCall { c.witness = true; return c }
 
-// figures is c whose answer is figures only: a caller outside the area
-// it names must be refused.
-func (c probeCall) figures(code string) probeCall { c.names, c.refuse = code, true; return c }
-
 // fixed is a route called the same way whoever calls and wherever.
 func fixed(calls ...probeCall) func(scopeUser, scopePlace) []probeCall {
 	return func(scopeUser, scopePlace) []probeCall { return calls }
