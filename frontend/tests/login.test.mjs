@@ -242,6 +242,23 @@ test('the token is renewed before it expires', async () => {
   await page.close();
 });
 
+test("a screen whose clock is a day ahead stays signed in, through a reload", async () => {
+  const { page, problems } = await openPage(browser, server.base, { width: 1280, height: 800 });
+  // Date runs a day ahead; timers run as they do.
+  await page.clock.setSystemTime(Date.now() + 24 * 3600_000);
+  await page.goto(server.base, { waitUntil: 'load' });
+  await page.waitForSelector('.demo-account', waitLimit);
+  await page.click('.demo-account[data-user="demo-dispatcher"]');
+  await dashboardReady(page);
+  await panelsSettled(page);
+  await page.reload({ waitUntil: 'load' });
+  await dashboardReady(page);
+  assert.equal(await page.evaluate(() => document.body.dataset.mode), 'dispatcher');
+  await panelsSettled(page);
+  noProblems(problems);
+  await page.close();
+});
+
 test('a token the server refuses on load returns to the login page, which says so', async () => {
   const a = await signIn(server.base, 'demo-command');
   const b = await signIn(server.base, 'demo-community');

@@ -8,7 +8,7 @@ import { currentLang, t } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { withLang } from '../route';
 import { el } from '../ui/dom';
-import { fetchDemoAccounts, LoginFailure, signIn, type DemoAccount } from './login';
+import { fetchDemoAccounts, LoginFailure, signIn, type DemoAccount, type DemoDoc } from './login';
 import { keep, type Role, type Session, type SignOutReason } from './session';
 
 /** The mode each role's account opens, for the demo buttons. */
@@ -18,6 +18,9 @@ const roleMode: Record<Role, MessageKey> = {
   community: 'mode.tablet',
   dispatcher: 'mode.dispatcher',
 };
+
+/** How soon to ask a starting server for its demo accounts again. */
+const demoRetryMs = 2000;
 
 /** What an area code is, said without asking the server (it needs a token). */
 function areaWords(code: string): string {
@@ -131,26 +134,35 @@ export function loginPage(app: HTMLElement, reason?: SignOutReason): Promise<Ses
         el('main', 'login-main', el('div', 'login-intro', el('p', 'login-tagline', t('login.tagline')), form), demoBox),
       ),
     );
-    user.focus();
+    // On a touch screen focusing would raise the keyboard over the demo buttons.
+    if (!matchMedia('(pointer: coarse)').matches) user.focus();
 
-    fetchDemoAccounts()
-      .then((doc) => {
-        // Accounts without a password (the server's own) are not for people.
-        const accounts = doc.users.filter((a) => a.password);
-        if (!doc.demo || accounts.length === 0) return;
-        buttons.push(...accounts.map((a) => demoButton(a, () => void attempt(a.user, a.password))));
-        demoBox.append(
-          el(
-            'section',
-            'login-demo',
-            el('h2', 'login-demo-title', el('span', 'demo-tag', t('login.demo.tag')), t('login.demo.title')),
-            el('p', 'login-demo-note', t('login.demo.note')),
-            el('div', 'demo-accounts', ...buttons),
-          ),
-        );
-        app.dataset.demo = '1';
-      })
-      .catch((err) => console.warn('login: demo accounts not loaded:', err));
+    const showDemo = (doc: DemoDoc) => {
+      // Accounts without a password (the server's own) are not for people.
+      const accounts = doc.users.filter((a) => a.password);
+      if (!doc.demo || accounts.length === 0) return;
+      buttons.push(...accounts.map((a) => demoButton(a, () => void attempt(a.user, a.password))));
+      demoBox.append(
+        el(
+          'section',
+          'login-demo',
+          el('h2', 'login-demo-title', el('span', 'demo-tag', t('login.demo.tag')), t('login.demo.title')),
+          el('p', 'login-demo-note', t('login.demo.note')),
+          el('div', 'demo-accounts', ...buttons),
+        ),
+      );
+      app.dataset.demo = '1';
+    };
+    // A server that has just started answers 503 until its access control
+    // is ready (`make run` opens the page at once): ask again shortly.
+    const loadDemo = () =>
+      fetchDemoAccounts()
+        .then(showDemo)
+        .catch((err) => {
+          if (err instanceof LoginFailure && err.status === 503) setTimeout(loadDemo, demoRetryMs);
+          else console.warn('login: demo accounts not loaded:', err);
+        });
+    void loadDemo();
   });
 }
 

@@ -46,6 +46,18 @@ async function answer<T>(res: Response): Promise<T> {
   throw new LoginFailure(res.status, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
 
+/**
+ * A session from a sign-in answer, with its expiry by this screen's clock:
+ * the token lasts as long from the answer's Date as the server says, even
+ * where the screen's clock is set wrong (a wall screen's may well be).
+ */
+async function sessionAnswer(res: Response): Promise<Session> {
+  const s = await answer<Session>(res);
+  const serverNow = Date.parse(res.headers.get('Date') ?? '');
+  const left = Date.parse(s.expires) - (Number.isNaN(serverNow) ? Date.now() : serverNow);
+  return { ...s, validUntil: Date.now() + left };
+}
+
 /** Signs in with a user name and password. */
 export async function signIn(user: string, password: string): Promise<Session> {
   const res = await fetch('/api/v1/login', {
@@ -53,7 +65,7 @@ export async function signIn(user: string, password: string): Promise<Session> {
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ user, password }),
   });
-  return answer<Session>(res);
+  return sessionAnswer(res);
 }
 
 /** Trades a valid token for a fresh one. */
@@ -62,7 +74,7 @@ export async function renewToken(token: string): Promise<Session> {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
   });
-  return answer<Session>(res);
+  return sessionAnswer(res);
 }
 
 /** Whether the server is a demo, and its accounts (with their passwords) if so. */

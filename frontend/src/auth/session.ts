@@ -20,9 +20,19 @@ export interface User {
 /** What POST /api/v1/login and /api/v1/login/renew answer. */
 export interface Session {
   token: string;
-  /** When the token stops being valid, RFC 3339. */
+  /** When the token stops being valid, RFC 3339, by the server's clock. */
   expires: string;
   user: User;
+  /**
+   * The same moment by this screen's clock (epoch ms), which may be set
+   * otherwise than the server's; counted from the answer's Date header.
+   */
+  validUntil?: number;
+}
+
+/** When s stops being valid, by this screen's clock. */
+function until(s: Session): number {
+  return s.validUntil ?? Date.parse(s.expires);
 }
 
 /** Why the page went back to the login page. */
@@ -43,7 +53,7 @@ function valid(s: unknown): s is Session {
   return (
     typeof v?.token === 'string' &&
     typeof v.expires === 'string' &&
-    Date.parse(v.expires) > Date.now() &&
+    until(v) > Date.now() &&
     typeof v.user?.name === 'string' &&
     typeof v.user.role === 'string' &&
     typeof v.user.area === 'string'
@@ -75,7 +85,7 @@ export function session(): Session | undefined {
     current = read();
     loaded = true;
   }
-  if (current && Date.parse(current.expires) <= Date.now()) current = undefined;
+  if (current && until(current) <= Date.now()) current = undefined;
   return current;
 }
 
@@ -135,14 +145,14 @@ export function keepRenewed(): void {
     try {
       const fresh = await renewToken(s.token);
       keep(fresh);
-      schedule(Math.max(minRenewDelayMs, (Date.parse(fresh.expires) - Date.now()) / 2));
+      schedule(Math.max(minRenewDelayMs, (until(fresh) - Date.now()) / 2));
     } catch (err) {
       if (err instanceof LoginFailure && err.status === 401) signOut('expired');
       else schedule(retryRenewMs);
     }
   };
   const s = session();
-  if (s) schedule(Math.max(minRenewDelayMs, (Date.parse(s.expires) - Date.now()) / 2));
+  if (s) schedule(Math.max(minRenewDelayMs, (until(s) - Date.now()) / 2));
 }
 
 /**
