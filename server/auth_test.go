@@ -324,3 +324,32 @@ func TestWebSocketSignInAndConnectionLimit(t *testing.T) {
 		t.Errorf("district from a street token: %s %v", msg, err)
 	}
 }
+
+func TestDemoLoginsNameTheirAreas(t *testing.T) {
+	s := newTestServer(t, false)
+	s.open = false
+	if err := s.SetAreas(testAreas(t)); err != nil {
+		t.Fatal(err)
+	}
+	a, err := auth.NewDemo(auth.DemoAreas{District: "510116", Street: "510116001", Community: "510116001001"}, testKeyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetAuth(a)
+	rec := do(t, s, http.MethodGet, "/api/v1/login/demo", nil, nil)
+	var got struct {
+		Demo  bool        `json:"demo"`
+		Users []demoLogin `json:"users"`
+	}
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &got) != nil {
+		t.Fatalf("demo logins = %d %s", rec.Code, rec.Body)
+	}
+	names := map[string]string{}
+	for _, u := range got.Users {
+		names[u.User] = u.AreaName
+	}
+	want := map[string]string{"demo-command": "双流区", "demo-dispatcher": "双流区", "demo-street": "东升街道", "demo-community": "棠湖社区"}
+	if !got.Demo || fmt.Sprint(names) != fmt.Sprint(want) {
+		t.Errorf("demo logins %+v, want areas %v", got, want)
+	}
+}

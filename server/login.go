@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/auth"
 )
 
@@ -96,6 +97,9 @@ type demoLogin struct {
 	Password string    `json:"password"`
 	Role     auth.Role `json:"role"`
 	Area     string    `json:"area"`
+	// AreaName names the area on the button; the areas route needs a
+	// token the page does not have yet.
+	AreaName string `json:"area_name,omitempty"`
 }
 
 // getDemoLogins answers GET /api/v1/login/demo: whether this is a demo
@@ -112,7 +116,7 @@ func (s *Server) getDemoLogins(c echo.Context) error {
 	}{Users: []demoLogin{}}
 	for _, u := range a.DemoUsers() {
 		out.Demo = true
-		out.Users = append(out.Users, demoLogin{User: u.Name, Password: u.Password, Role: u.Role, Area: u.Area})
+		out.Users = append(out.Users, demoLogin{User: u.Name, Password: u.Password, Role: u.Role, Area: u.Area, AreaName: s.areaName(u.Area)})
 	}
 	return uncachedJSON(c, out)
 }
@@ -149,4 +153,20 @@ func (s *Server) authority() (*auth.Authority, error) {
 		return nil, &Error{Status: http.StatusServiceUnavailable, Code: CodeNotReady, Message: "access control is starting"}
 	}
 	return a, nil
+}
+
+// areaName is the name of the area with code, of whatever layer, or ""
+// before the areas are loaded.
+func (s *Server) areaName(code string) string {
+	st, err := s.loaded()
+	if err != nil {
+		return ""
+	}
+	set := st.index.Areas()
+	for _, l := range area.Layers {
+		if a, ok := set.Get(l, code); ok {
+			return a.Name
+		}
+	}
+	return ""
 }
