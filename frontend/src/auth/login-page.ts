@@ -23,7 +23,8 @@ const roleMode: Record<Role, MessageKey> = {
 const demoRetryMs = 2000;
 
 /** What an area code is, said without asking the server (it needs a token). */
-function areaWords(code: string): string {
+function areaWords(code: string, name?: string): string {
+  if (name) return `${name} ${code}`;
   if (code.length === 9) return t('login.demo.street', { code });
   if (code.length === 12) return t('login.demo.community', { code });
   return t('login.demo.district');
@@ -176,7 +177,7 @@ function demoButton(a: DemoAccount, onClick: () => void): HTMLButtonElement {
       el('span', 'demo-role', t(`role.${a.role}` as MessageKey)),
       el('span', 'demo-mode', t('login.demo.opens', { mode: t(roleMode[a.role] ?? 'mode.dispatcher') })),
     ),
-    el('span', 'demo-area', areaWords(a.area)),
+    el('span', 'demo-area', areaWords(a.area, a.area_name)),
     el('span', 'demo-user', a.user, el('span', 'demo-password', t('login.demo.password', { password: a.password }))),
   );
   b.type = 'button';

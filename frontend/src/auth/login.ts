@@ -10,6 +10,8 @@ export interface DemoAccount {
   password: string;
   role: Role;
   area: string;
+  /** The area's name, when the server has its areas loaded. */
+  area_name?: string;
 }
 
 /** What GET /api/v1/login/demo answers. */
