@@ -72,6 +72,9 @@ type TransitionError struct {
 	Allowed []event.State
 	// Reason, when set, is a guard that refused a step the states allow.
 	Reason string
+	// Field is the request field at fault when it is not the action
+	// itself: "seq" for a step taken from a stale view.
+	Field string
 }
 
 func (e *TransitionError) Error() string {

@@ -241,7 +241,7 @@ func (s *Service) move(ctx context.Context, id string, to event.State, req Reque
 	}
 	if req.Seq != 0 && req.Seq != o.Seq {
 		return nil, &TransitionError{OrderID: id, From: o.State, To: to, Allowed: Next(o.State),
-			Reason: fmt.Sprintf("it has moved on since seq %d (it is %s at seq %d now)", req.Seq, o.State, o.Seq)}
+			Reason: fmt.Sprintf("it has moved on since seq %d (it is %s at seq %d now)", req.Seq, o.State, o.Seq), Field: "seq"}
 	}
 	if !CanMove(o.State, to) {
 		return nil, &TransitionError{OrderID: id, From: o.State, To: to, Allowed: Next(o.State)}

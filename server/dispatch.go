@@ -386,11 +386,15 @@ func dispatchError(c echo.Context, id string, err error) error {
 		if allowed == nil {
 			allowed = []event.State{}
 		}
+		field := te.Field
+		if field == "" {
+			field = "action"
+		}
 		return c.JSON(http.StatusConflict, struct {
 			Error   errorDetail   `json:"error"`
 			State   event.State   `json:"state"`
 			Allowed []event.State `json:"allowed"`
-		}{errorDetail{Code: CodeInvalidTransition, Field: "action", Message: te.Error()}, te.From, allowed})
+		}{errorDetail{Code: CodeInvalidTransition, Field: field, Message: te.Error()}, te.From, allowed})
 	case errors.As(err, &fe):
 		return &Error{Status: http.StatusBadRequest, Code: fe.Code, Field: fe.Field, Message: fe.Message}
 	case errors.Is(err, dispatch.ErrUnavailable):
