@@ -29,9 +29,13 @@ const (
 
 // SoakSample is what the server's metrics said at one moment of a soak.
 type SoakSample struct {
-	ElapsedS   float64 `json:"elapsed_s"`      // since the measured window began
-	RSS        float64 `json:"rss"`            // process_resident_memory_bytes
-	HeapInuse  float64 `json:"heap_inuse"`     // go_memstats_heap_inuse_bytes
+	ElapsedS  float64 `json:"elapsed_s"`  // since the measured window began
+	RSS       float64 `json:"rss"`        // process_resident_memory_bytes
+	HeapInuse float64 `json:"heap_inuse"` // go_memstats_heap_inuse_bytes
+	// GoHeld is the memory the Go runtime holds from the system
+	// (go_memstats_sys_bytes less what it has released): RSS beyond it is
+	// native, the embedded ClickHouse's above all.
+	GoHeld     float64 `json:"go_held"`
 	Goroutines float64 `json:"goroutines"`     // go_goroutines
 	WSConns    float64 `json:"ws_connections"` // gridpulse_ws_connections
 	OpenOrders float64 `json:"open_orders"`    // gridpulse_live_open_orders
@@ -41,7 +45,7 @@ type SoakSample struct {
 }
 
 func soakSample(s serverSample, windowStart time.Time) SoakSample {
-	return SoakSample{ElapsedS: s.at.Sub(windowStart).Seconds(), RSS: s.rss, HeapInuse: s.heapInuse,
+	return SoakSample{ElapsedS: s.at.Sub(windowStart).Seconds(), RSS: s.rss, HeapInuse: s.heapInuse, GoHeld: s.goHeld,
 		Goroutines: s.goroutines, WSConns: s.wsConns, OpenOrders: s.openOrders, WriterLag: s.writerLag}
 }
 
@@ -120,6 +124,7 @@ func medians(samples []SoakSample) SoakSample {
 		ElapsedS:   med(func(s SoakSample) float64 { return s.ElapsedS }),
 		RSS:        med(func(s SoakSample) float64 { return s.RSS }),
 		HeapInuse:  med(func(s SoakSample) float64 { return s.HeapInuse }),
+		GoHeld:     med(func(s SoakSample) float64 { return s.GoHeld }),
 		Goroutines: med(func(s SoakSample) float64 { return s.Goroutines }),
 		WSConns:    med(func(s SoakSample) float64 { return s.WSConns }),
 		OpenOrders: med(func(s SoakSample) float64 { return s.OpenOrders }),
@@ -131,9 +136,10 @@ func medians(samples []SoakSample) SoakSample {
 func (s *SoakReport) writeText(out io.Writer) error {
 	fmt.Fprintf(out, "\nsoak: the server sampled every %s\n", time.Duration(s.EveryS*float64(time.Second)))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "elapsed\tRSS\tGo heap\tgoroutines\tWebSockets\topen orders\twriter lag\t\n")
+	fmt.Fprintf(tw, "elapsed\tRSS\tGo heap\tGo held\tnative\tgoroutines\tWebSockets\topen orders\twriter lag\t\n")
 	row := func(name string, x SoakSample) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t\n", name, mb(x.RSS), mb(x.HeapInuse), x.Goroutines, x.WSConns, x.OpenOrders, x.WriterLag)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t\n", name, mb(x.RSS), mb(x.HeapInuse), mb(x.GoHeld), mb(x.RSS-x.GoHeld),
+			x.Goroutines, x.WSConns, x.OpenOrders, x.WriterLag)
 	}
 	for _, x := range s.Samples {
 		row(time.Duration(x.ElapsedS*float64(time.Second)).Round(time.Second).String(), x)
