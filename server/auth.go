@@ -99,7 +99,7 @@ func (s *Server) admit(c echo.Context, acc access) error {
 	if acc == accessIntegrator {
 		k, err := a.Integrator(integratorKey(c))
 		if err != nil {
-			return unauthorized(c, "Authorization", "post events with an integrator key: Authorization: Bearer <key>")
+			return unauthorized(c, "Authorization", "a known integrator key is needed: Authorization: Bearer <key> (Open311 also takes api_key)")
 		}
 		setPrincipal(c, k.Principal)
 		c.Set(keyHolderKey, k)
