@@ -269,10 +269,15 @@ func (s *Server) postOrderAction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := d.Service.Do(c.Request().Context(), principal(c).Area, id, action, req)
+	p := principal(c)
+	res, err := d.Service.Do(c.Request().Context(), p.Area, id, action, req)
 	if err != nil {
 		return dispatchError(c, id, err)
 	}
+	// The stored step names the actor the body gives (a worker, a desk);
+	// the log keeps which signed-in user sent it.
+	s.log.InfoContext(c.Request().Context(), "order action", "order", id, "action", action,
+		"actor", req.Actor, "user", p.Name, "role", p.Role, "applied", res.Applied)
 	status := http.StatusOK
 	if !res.Applied {
 		status = http.StatusAccepted
