@@ -3,13 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gridpulse/gridpulse/area"
-	"github.com/gridpulse/gridpulse/seed"
 	"github.com/gridpulse/gridpulse/stream/loadtest"
 )
 
@@ -67,14 +64,7 @@ func TestLoadtestInProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server and runs for seconds")
 	}
-	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := t.TempDir()
-	if err := area.WriteDir(filepath.Join(data, "areas"), d.Areas); err != nil {
-		t.Fatal(err)
-	}
+	data := tinyData(t)
 	o, err := parseLoadtestFlags([]string{"--data", data, "--clients", "20", "--walls", "0.1", "--rate", "500",
 		"--warmup", "1s", "--duration", "3s", "--batch", "10", "--senders", "2", "--workers", "200",
 		"--open-orders", "50", "--active-alarms", "20", "--viewport", "1-3"})
@@ -135,14 +125,7 @@ func TestLoadtestSoakInProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server and runs for seconds")
 	}
-	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := t.TempDir()
-	if err := area.WriteDir(filepath.Join(data, "areas"), d.Areas); err != nil {
-		t.Fatal(err)
-	}
+	data := tinyData(t)
 	o, err := parseLoadtestFlags([]string{"--data", data, "--clients", "5", "--rate", "100", "--warmup", "0s",
 		"--duration", "8s", "--soak", "1s", "--senders", "2", "--workers", "50", "--open-orders", "20", "--active-alarms", "10"})
 	if err != nil {

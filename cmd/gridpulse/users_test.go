@@ -2,16 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/auth"
-	"github.com/gridpulse/gridpulse/seed"
 )
 
 func TestUsersKeyPrintsAnEntryThatLetsTheKeyIn(t *testing.T) {
@@ -45,14 +42,7 @@ func TestUsersKeyPrintsAnEntryThatLetsTheKeyIn(t *testing.T) {
 }
 
 func TestUsersCheck(t *testing.T) {
-	d, err := seed.Generate(context.Background(), seed.Tiny(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := t.TempDir()
-	if err := area.WriteDir(filepath.Join(data, "areas"), d.Areas); err != nil {
-		t.Fatal(err)
-	}
+	data := tinyData(t)
 	good := "users:\n  - {name: s, role: street, area: \"%s\", password_hash: \"$2a$04$e0Tf3mjbZsUH3vY2tObjUOrbkJMEpyl2OAKOwGRN8pRDcC.v6Pnyq\"}\n"
 	tests := []struct {
 		name, area, role string
