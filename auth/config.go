@@ -91,13 +91,9 @@ func (c *Config) Check() error {
 	for i := range c.Users {
 		u := &c.Users[i]
 		where := fmt.Sprintf("users[%d]", i)
-		if !namePattern.MatchString(u.Name) {
-			return fmt.Errorf("%s.name %q: want 1-64 of a-z, 0-9, '.', '_', '-'", where, u.Name)
+		if err := claimName(names, where, u.Name); err != nil {
+			return err
 		}
-		if names[u.Name] {
-			return fmt.Errorf("%s.name %q appears twice", where, u.Name)
-		}
-		names[u.Name] = true
 		if _, err := ParseRole(string(u.Role)); err != nil {
 			return fmt.Errorf("%s.role: %w", where, err)
 		}
@@ -111,13 +107,9 @@ func (c *Config) Check() error {
 	for i := range c.Integrators {
 		k := &c.Integrators[i]
 		where := fmt.Sprintf("integrators[%d]", i)
-		if !namePattern.MatchString(k.Name) {
-			return fmt.Errorf("%s.name %q: want 1-64 of a-z, 0-9, '.', '_', '-'", where, k.Name)
+		if err := claimName(names, where, k.Name); err != nil {
+			return err
 		}
-		if names[k.Name] {
-			return fmt.Errorf("%s.name %q appears twice", where, k.Name)
-		}
-		names[k.Name] = true
 		if b, err := hex.DecodeString(k.KeySHA256); err != nil || len(b) != 32 {
 			return fmt.Errorf("%s.key_sha256: want 64 hex digits", where)
 		}
@@ -137,5 +129,18 @@ func (c *Config) Check() error {
 	if len(c.Users) == 0 && len(c.Integrators) == 0 {
 		return errors.New("no users and no integrators")
 	}
+	return nil
+}
+
+// claimName checks a user's or integrator's name and that no one else in
+// the file has it: the logs and the audit name them.
+func claimName(names map[string]bool, where, name string) error {
+	if !namePattern.MatchString(name) {
+		return fmt.Errorf("%s.name %q: want 1-64 of a-z, 0-9, '.', '_', '-'", where, name)
+	}
+	if names[name] {
+		return fmt.Errorf("%s.name %q appears twice", where, name)
+	}
+	names[name] = true
 	return nil
 }
