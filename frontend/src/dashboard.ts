@@ -9,6 +9,7 @@ import { t } from './i18n/i18n';
 import { LiveClient, protocolsWith, type ConnectionState } from './live/client';
 import { Names } from './live/names';
 import type { LiveStore } from './live/store';
+import { startMapWorker } from './map/map';
 import type { HeatLayer } from './map/heat';
 import type { LiveLayers } from './map/live-layers';
 import { dispatcher } from './modes/dispatcher';
@@ -58,6 +59,8 @@ const mainSub = 'main';
 export async function startDashboard(app: HTMLElement, route: Route): Promise<void> {
   document.body.dataset.mode = route.mode;
   app.className = `mode-${route.mode}`;
+  // While the district is asked for below.
+  startMapWorker();
 
   let layers, config: ConfigDoc, scope: AreaDoc | undefined, me: MeDoc;
   try {

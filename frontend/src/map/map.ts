@@ -9,6 +9,14 @@ import { buildStyle, type StyleOptions } from './style';
 
 maplibregl.setWorkerUrl(workerUrl);
 
+/**
+ * Starts MapLibre's worker (fetching and compiling its script) so that it
+ * is ready by the time the map is made, not started then.
+ */
+export function startMapWorker(): void {
+  maplibregl.prewarm();
+}
+
 /** Local fonts for every label; the style has no glyphs URL. */
 export const labelFonts = "'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif";
 
@@ -38,6 +46,9 @@ export function createMap(container: HTMLElement, doc: LayersDoc, opts: MapOptio
     interactive: opts.interactive,
     pixelRatio: opts.pixelRatio,
     localIdeographFontFamily: labelFonts,
+    // Labels appear at once instead of fading in: every frame of a fade
+    // is a whole redraw, and a wall's map is not settled until it ends.
+    fadeDuration: 0,
     attributionControl: false,
     // Nobody needs to rotate a district map; touch rotation only gets in
     // the way of pinching.

@@ -70,7 +70,7 @@ export function startMap(d: Dashboard, container: HTMLElement, opts: Omit<MapOpt
     scope: d.scope ? { code: d.scope.code, layer: d.scope.layer } : undefined,
   });
   const lm: LiveMap = { map, heat: new HeatLayer(map, d.scope?.code) };
-  map.once('load', () => {
+  map.once('style.load', () => {
     // Under the weather colours the compounds step back, or the two
     // fills mix into colours that mean nothing.
     const compoundOpacity = map.getLayer('compound-fill') && map.getPaintProperty('compound-fill', 'fill-opacity');
