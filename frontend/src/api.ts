@@ -238,7 +238,7 @@ export interface HeatmapDoc {
 }
 
 /** The levels the weather map is drawn at. */
-export type HeatLevel = 'street' | 'community' | 'grid';
+export type HeatLevel = 'street' | 'community' | 'grid' | 'micro_grid';
 
 /** Fetches the weather map of one level. */
 export function fetchHeatmap(

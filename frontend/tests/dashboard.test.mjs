@@ -156,16 +156,20 @@ function jump(page, center, zoom) {
   );
 }
 
-test('dispatcher: the weather map colours every cell the heatmap gives a level, communities then grids', async () => {
+test('dispatcher: the weather map colours every cell the heatmap gives a level, communities, grids, then micro grids', async () => {
   const { page, problems } = await open('/?mode=dispatcher', { width: 1920, height: 1080 });
   await page.click('.weather-toggle');
   await page.waitForFunction(() => window.__gridpulse.heat.results.length > 0, null, waitLimit);
+  assert.deepEqual(await page.evaluate(() => window.__gridpulse.heat.results.map((r) => r.level)), ['community', 'grid'], 'micro grids asked for at the district zoom');
   const layersDoc = await getJSON('/api/v1/layers');
   for (const [level, sourceLayer, layerId, zoom] of [
     ['community', 'community', 'heat-community', 11.5],
     ['grid', 'grid_general', 'heat-grid', 13.5],
+    ['micro_grid', 'grid_micro', 'heat-micro', 15.5],
   ]) {
     await jump(page, layersDoc.center, zoom);
+    // Micro grids are asked for only once the map comes near their zoom.
+    await page.waitForFunction((l) => window.__gridpulse.heat.results.some((r) => r.level === l && 'doc' in r), level, waitLimit);
     const heat = await getJSON(`/api/v1/heatmap?level=${level}&window=7d`);
     const levels = new Map(heat.thresholds.map((t, i) => [t.weather, i]));
     const want = Object.fromEntries(heat.cells.filter((c) => c.weather).map((c) => [c.code, levels.get(c.weather)]));
@@ -223,6 +227,14 @@ test('dispatcher: clicking a cell opens its profile, with the nearest on-duty wo
   await page.screenshot({ path: path.join(shots, 'dashboard-drawer-1080p.png') });
   await page.keyboard.press('Escape');
   assert.equal(await page.isHidden('.drawer'), true);
+  // Zoomed in to a grid worker's beat, the same spot opens its micro grid.
+  await jump(page, area.inside, 16);
+  await page.mouse.click(point.x, point.y);
+  await page.waitForFunction(() => document.querySelector('.drawer')?.dataset.state === 'ready', null, waitLimit);
+  const micro = await page.getAttribute('.drawer', 'data-code');
+  assert.match(micro, new RegExp(`^${code}\\d{6}$`), 'not a micro grid of the community');
+  assert.deepEqual(await page.evaluate(() => window.__gridpulse.map.getFilter('selected-micro_grid')), ['==', ['get', 'code'], micro]);
+  await page.keyboard.press('Escape');
   await noProblems(problems, page);
   await page.close();
 });
