@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
 	fastjson "github.com/goccy/go-json"
+	"github.com/gridpulse/gridpulse/event/jsonpath"
 )
 
 // Item is one element of a posted batch: the event, or why it could not be
@@ -139,94 +139,9 @@ func fieldOf(raw []byte, err error) *FieldError {
 		if err != nil {
 			name = strings.Trim(quoted, `"`)
 		}
-		return invalid(unknownFieldPath(raw, name), "unknown field %s", quoted)
+		return invalid(jsonpath.Unknown(raw, reflect.TypeFor[Event](), name), "unknown field %s", quoted)
 	}
 	return invalid("", "not a JSON event: %s", describeSyntax(err))
-}
-
-// unknownFieldPath is where the unknown key name sits in the event raw:
-// "colour" at the top, "patrol.colour" inside the patrol. encoding/json
-// names the key but not the object holding it.
-func unknownFieldPath(raw []byte, name string) string {
-	// The event is the first value; what follows it is refused later.
-	var first json.RawMessage
-	if json.NewDecoder(bytes.NewReader(raw)).Decode(&first) == nil {
-		if path, ok := findUnknown(first, reflect.TypeFor[Event](), name); ok {
-			return path
-		}
-	}
-	return pathKey(name)
-}
-
-// findUnknown looks for name among the keys of the JSON object raw that t
-// has no field for, then inside the objects it does have struct fields for.
-func findUnknown(raw []byte, t reflect.Type, name string) (string, bool) {
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(raw, &obj) != nil {
-		return "", false
-	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if _, known := structField(t, k); !known && k == name {
-			return pathKey(k), true
-		}
-	}
-	for _, k := range keys {
-		f, known := structField(t, k)
-		if !known {
-			continue
-		}
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer {
-			ft = ft.Elem()
-		}
-		if ft.Kind() != reflect.Struct || reflect.PointerTo(ft).Implements(unmarshalerType) {
-			continue
-		}
-		if path, ok := findUnknown(obj[k], ft, name); ok {
-			return pathKey(k) + "." + path, true // as the sender wrote it
-		}
-	}
-	return "", false
-}
-
-// structField is the field of struct t that the JSON key decodes into,
-// matched as encoding/json matches: exactly, or else ignoring case.
-func structField(t reflect.Type, key string) (reflect.StructField, bool) {
-	var folded reflect.StructField
-	found := false
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name := jsonName(f)
-		if name == "" || name == "-" {
-			continue
-		}
-		if name == key {
-			return f, true
-		}
-		if !found && strings.EqualFold(name, key) {
-			folded, found = f, true
-		}
-	}
-	return folded, found
-}
-
-// jsonName is the key a struct field is written under.
-func jsonName(f reflect.StructField) string {
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	return name
-}
-
-// pathKey writes a key for a field path; an empty key is written "".
-func pathKey(k string) string {
-	if k == "" {
-		return `""`
-	}
-	return k
 }
 
 func describeSyntax(err error) string {
@@ -270,9 +185,8 @@ func (p *Position) UnmarshalJSON(b []byte) error {
 }
 
 var (
-	positionType    = reflect.TypeFor[Position]()
-	timeType        = reflect.TypeFor[Time]()
-	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	positionType = reflect.TypeFor[Position]()
+	timeType     = reflect.TypeFor[Time]()
 )
 
 // describeValue names a JSON value briefly for an error message.

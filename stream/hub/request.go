@@ -11,10 +11,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/paulmach/orb"
-
 	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/event/jsonpath"
 	"github.com/gridpulse/gridpulse/stream/live"
+	"github.com/paulmach/orb"
 )
 
 // request is a client message as sent.
@@ -116,49 +116,9 @@ func decodeError(data []byte, err error) *protoError {
 		if uerr != nil {
 			name = strings.Trim(quoted, `"`)
 		}
-		return errorf(codeInvalidField, unknownFieldPath(data, name), "unknown field %q", truncate(name))
+		return errorf(codeInvalidField, jsonpath.Unknown(data, reflect.TypeFor[request](), name), "unknown field %q", truncate(name))
 	}
 	return errorf(codeInvalidJSON, "", "the message is not valid JSON: %v", err)
-}
-
-// unknownFieldPath is where the unknown key name sits in the message: at
-// its top, or in its filters, the one object nested in it. encoding/json
-// names the key but not the object holding it. The path is written as the
-// client wrote it; an empty key as "".
-func unknownFieldPath(data []byte, name string) string {
-	key := func(k string) string {
-		if k == "" {
-			return `""`
-		}
-		return k
-	}
-	var top map[string]json.RawMessage
-	_ = json.NewDecoder(bytes.NewReader(data)).Decode(&top)
-	if _, ok := top[name]; ok && !hasJSONKey(reflect.TypeFor[request](), name) {
-		return key(name)
-	}
-	for k, raw := range top {
-		var filters map[string]json.RawMessage
-		if !strings.EqualFold(k, "filters") || json.Unmarshal(raw, &filters) != nil {
-			continue
-		}
-		if _, ok := filters[name]; ok && !hasJSONKey(reflect.TypeFor[live.Filters](), name) {
-			return key(k) + "." + key(name)
-		}
-	}
-	return key(name)
-}
-
-// hasJSONKey reports whether struct t has a field the JSON key decodes
-// into, matched as encoding/json matches: ignoring case.
-func hasJSONKey(t reflect.Type, key string) bool {
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" && strings.EqualFold(name, key) {
-			return true
-		}
-	}
-	return false
 }
 
 // describeType names what a field holds, for type errors.

@@ -1,12 +1,12 @@
 package hub
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/gridpulse/gridpulse/event/jsonpath"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -78,7 +78,7 @@ func checkProtoError(t *testing.T, data []byte, perr *protoError) {
 	if !json.Valid(controlJSON(perr)) {
 		t.Fatalf("%q: error %+v does not encode", data, perr)
 	}
-	if strings.HasPrefix(perr.Message, "unknown field ") && !hasKeyPath(data, perr.Field) {
+	if strings.HasPrefix(perr.Message, "unknown field ") && !jsonpath.Has(data, perr.Field) {
 		t.Fatalf("%q: error %+v names a field that is not in the message", data, perr)
 	}
 }
@@ -118,27 +118,4 @@ func checkRequest(t *testing.T, req *request) {
 	if q.Layers == 0 {
 		t.Fatalf("subscription %+v makes a query of no layers", req)
 	}
-}
-
-// hasKeyPath reports whether the first JSON object in data has the key
-// path field ("filters.colour"; `""` is the empty key). Keys may hold
-// dots, so each step tries every key that fits.
-func hasKeyPath(data []byte, field string) bool {
-	var obj map[string]json.RawMessage
-	if json.NewDecoder(bytes.NewReader(data)).Decode(&obj) != nil {
-		return false
-	}
-	for k, v := range obj {
-		name := k
-		if k == "" {
-			name = `""`
-		}
-		if field == name {
-			return true
-		}
-		if rest, ok := strings.CutPrefix(field, name+"."); ok && hasKeyPath(v, rest) {
-			return true
-		}
-	}
-	return false
 }
