@@ -11,48 +11,27 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/gridpulse/gridpulse/auth"
 )
 
-// testKeyBytes signs the tokens of the access tests.
-var testKeyBytes = []byte("server-test-key-of-32-bytes-long")
-
 // accessUsers are one user per role over the test areas (street
-// 510116001), and a street leader of a street the areas do not have.
-var accessUsers = []struct {
-	name string
-	role auth.Role
-	area string
-}{
-	{"command", auth.RoleCommand, "510116"},
-	{"dispatcher", auth.RoleDispatcher, "510116"},
-	{"street", auth.RoleStreet, "510116001"},
-	{"community", auth.RoleCommunity, "510116001001"},
-	{"other-street", auth.RoleStreet, "510116002"},
+// 510116001), and a street leader of a street the areas do not have; each
+// one's password is "password-<name>".
+var accessUsers = []testUser{
+	{"command", auth.RoleCommand, "510116", "password-command"},
+	{"dispatcher", auth.RoleDispatcher, "510116", "password-dispatcher"},
+	{"street", auth.RoleStreet, "510116001", "password-street"},
+	{"community", auth.RoleCommunity, "510116001001", "password-community"},
+	{"other-street", auth.RoleStreet, "510116002", "password-other-street"},
 }
 
 // newAccessServer is the test server with the live pipeline and a real
-// authority: the users above (password "password-<name>") and an
-// integrator "hotline" with key "hotline-key" and the given burst.
-func newAccessServer(t *testing.T, cfg Config, burst int) (*Server, *auth.Authority) {
+// authority: the users above and an integrator "hotline" with key
+// "hotline-key" and the given burst.
+func newAccessServer(t *testing.T, cfg Config, burst int) *Server {
 	t.Helper()
 	s, err := New(cfg, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var users []auth.User
-	for _, u := range accessUsers {
-		h, err := bcrypt.GenerateFromPassword([]byte("password-"+u.name), bcrypt.MinCost)
-		if err != nil {
-			t.Fatal(err)
-		}
-		users = append(users, auth.User{Name: u.name, Role: u.role, Area: u.area, PasswordHash: string(h)})
-	}
-	a, err := auth.New(auth.Config{Users: users, Integrators: []auth.Integrator{
-		{Name: "hotline", KeySHA256: auth.HashKey("hotline-key"), Rate: 1, Burst: burst},
-	}}, testKeyBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,28 +39,20 @@ func newAccessServer(t *testing.T, cfg Config, burst int) (*Server, *auth.Author
 	if err := s.SetAreas(areas); err != nil {
 		t.Fatal(err)
 	}
-	startLive(t, s, areas)
-	s.SetAuth(a)
-	return s, a
+	startPipeline(t, s, areas, pipelineParts{})
+	s.SetAuth(newTestAuthority(t, accessUsers,
+		testIntegrator{auth.Integrator{Name: "hotline", Rate: 1, Burst: burst}, "hotline-key"}))
+	return s
 }
 
-// bearer is the Authorization header of name's token.
+// bearer is the Authorization header of an access user's token.
 func bearer(t *testing.T, s *Server, name string) http.Header {
 	t.Helper()
-	rec := do(t, s, http.MethodPost, "/api/v1/login", http.Header{"Content-Type": {"application/json"}},
-		strings.NewReader(fmt.Sprintf(`{"user":%q,"password":"password-%s"}`, name, name)))
-	if rec.Code != http.StatusOK {
-		t.Fatalf("login %s = %d %s", name, rec.Code, rec.Body)
-	}
-	var ans loginAnswer
-	if err := json.Unmarshal(rec.Body.Bytes(), &ans); err != nil {
-		t.Fatal(err)
-	}
-	return http.Header{"Authorization": {"Bearer " + ans.Value}}
+	return signIn(t, s, name, "password-"+name)
 }
 
 func TestRoutesNeedASignedInUser(t *testing.T) {
-	s, _ := newAccessServer(t, Config{}, 100)
+	s := newAccessServer(t, Config{}, 100)
 	tests := []struct {
 		method, target string
 		want           int
@@ -132,7 +103,7 @@ func TestRoutesNeedASignedInUser(t *testing.T) {
 }
 
 func TestLoginRoutes(t *testing.T) {
-	s, _ := newAccessServer(t, Config{}, 100)
+	s := newAccessServer(t, Config{}, 100)
 	jsonCT := http.Header{"Content-Type": {"application/json"}}
 	tests := []struct {
 		name   string
@@ -187,7 +158,7 @@ func TestLoginRoutes(t *testing.T) {
 }
 
 func TestOnlyActorsMoveOrders(t *testing.T) {
-	s, _ := newAccessServer(t, Config{}, 100)
+	s := newAccessServer(t, Config{}, 100)
 	for _, tt := range []struct {
 		user      string
 		forbidden bool
@@ -207,7 +178,7 @@ func TestOnlyActorsMoveOrders(t *testing.T) {
 }
 
 func TestIngestNeedsAKeyWithinItsRate(t *testing.T) {
-	s, _ := newAccessServer(t, Config{}, 2)
+	s := newAccessServer(t, Config{}, 2)
 	key := http.Header{"Authorization": {"Bearer hotline-key"}, "Content-Type": {"application/json"}}
 	batch := func(ids ...string) *strings.Reader {
 		var parts []string
@@ -240,20 +211,10 @@ func TestIngestNeedsAKeyWithinItsRate(t *testing.T) {
 	// The live state applies the stream in order: once it holds k7, it
 	// would hold anything of the refused batches stored before it.
 	state := s.live.Load().State
-	waitFor(t, func() bool { _, ok := state.Order("WO-k7"); return ok })
+	waitUntil(t, "order WO-k7 in the live state", func() bool { _, ok := state.Order("WO-k7"); return ok })
 	for _, id := range []string{"k0", "k1", "k2", "k3", "k6"} {
 		if _, ok := state.Order("WO-" + id); ok {
 			t.Errorf("refused order %s is in the live state", id)
-		}
-	}
-}
-
-// waitFor polls ok until it holds, failing the test after 20 s.
-func waitFor(t *testing.T, ok func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached in 20 s")
 		}
 	}
 }
@@ -282,7 +243,7 @@ func TestSecureHeaders(t *testing.T) {
 }
 
 func TestWebSocketSignInAndConnectionLimit(t *testing.T) {
-	s, _ := newAccessServer(t, Config{MaxWSConnsPerUser: 2}, 100)
+	s := newAccessServer(t, Config{MaxWSConnsPerUser: 2}, 100)
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,41 +11,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/gridpulse/gridpulse/stream/bus"
-	"github.com/gridpulse/gridpulse/stream/hub"
 	"github.com/gridpulse/gridpulse/stream/ingest"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
-
-// startLive gives s a live pipeline on a real embedded bus in a temporary
-// directory, and waits until the live state has caught up.
-func startLive(t *testing.T, s *Server, a Areas) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := bus.Open(ctx, bus.DefaultConfig(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	state := live.New(live.DefaultConfig())
-	hubCfg := hub.DefaultConfig()
-	hubCfg.Scope, hubCfg.Until = WSScope, WSUntil // as serve wires them
-	h := hub.New(hubCfg, state)
-	stopped := make(chan struct{}, 2)
-	go func() { state.Run(ctx, b); stopped <- struct{}{} }()
-	go func() { h.Run(ctx); stopped <- struct{}{} }()
-	t.Cleanup(func() {
-		cancel()
-		<-stopped
-		<-stopped
-		b.Close()
-	})
-	waitCtx, stop := context.WithTimeout(ctx, 20*time.Second)
-	defer stop()
-	if err := state.WaitReady(waitCtx); err != nil {
-		t.Fatalf("live state not ready: %v", err)
-	}
-	s.SetLive(Live{Ingest: ingest.New(ingest.DefaultConfig(), a.Index, b, nil), State: state, Hub: h, Check: b.Check})
-}
 
 // orderJSON is a valid new work order inside the test compound.
 func orderJSON(id string) string {

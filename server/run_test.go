@@ -17,7 +17,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	if err := s.SetAreas(a); err != nil {
 		t.Fatal(err)
 	}
-	startLive(t, s, a)
+	startPipeline(t, s, a, pipelineParts{})
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()

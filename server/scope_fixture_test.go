@@ -14,18 +14,10 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/gridpulse/gridpulse/analytics"
-	"github.com/gridpulse/gridpulse/analytics/analyticstest"
-	"github.com/gridpulse/gridpulse/analytics/query"
-	"github.com/gridpulse/gridpulse/analytics/writer"
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/auth"
-	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
-	"github.com/gridpulse/gridpulse/open311"
-	"github.com/gridpulse/gridpulse/stream/bus"
-	"github.com/gridpulse/gridpulse/stream/hub"
-	"github.com/gridpulse/gridpulse/stream/ingest"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -131,18 +123,16 @@ var (
 // analytics store with its writer; served on loopback.
 type scopeServer struct {
 	*Server
+	*testPipeline
 	url    string
 	areas  Areas
 	tokens map[string]string // by user name
-	state  *live.State
-	store  *analytics.Store // nil without history
 }
 
 // newScopeServer builds and starts a scopeServer. With history, cfg
 // opens the analytics store (see analyticstest.Run).
 func newScopeServer(t *testing.T, history *analytics.Config) *scopeServer {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	s, err := New(Config{}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -151,97 +141,21 @@ func newScopeServer(t *testing.T, history *analytics.Config) *scopeServer {
 	if err := s.SetAreas(a); err != nil {
 		t.Fatal(err)
 	}
-	key := []byte("a token key of thirty-two bytes or more, for tests")
-	authority, err := auth.New(auth.Config{}, key)
-	if err != nil {
-		t.Fatal(err)
+	users := make([]testUser, len(scopeUsers))
+	for i, u := range scopeUsers {
+		users[i] = testUser{u.name, u.role, u.area, scopePassword}
 	}
-	for _, u := range scopeUsers {
-		if err := authority.AddUser(auth.User{Name: u.name, Role: u.role, Area: u.area}, scopePassword); err != nil {
-			t.Fatal(err)
-		}
-	}
-	authority.AddIntegrator(auth.Integrator{Name: "scope-test-ingest"}, scopeKey)
-	s.SetAuth(authority)
-
-	b, err := bus.Open(ctx, bus.DefaultConfig(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	state := live.New(live.DefaultConfig())
-	hubCfg := hub.DefaultConfig()
-	hubCfg.Scope, hubCfg.Until = WSScope, WSUntil // as serve wires them
-	h := hub.New(hubCfg, state)
-	in := ingest.New(ingest.DefaultConfig(), a.Index, b, nil)
-	set := a.Index.Areas()
-	orders, err := dispatch.New(dispatch.Config{}, dispatch.Deps{Door: in, State: state, Areas: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var running []func(context.Context) error
-	running = append(running, func(ctx context.Context) error { return state.Run(ctx, b) }, h.Run)
-	d := Dispatch{Service: orders}
-	deps := open311.Deps{Orders: orders, State: state, Areas: set}
-	var store *analytics.Store
-	if history != nil {
-		store = analyticstest.Open(t, *history)
-		wcfg := writer.DefaultConfig()
-		wcfg.MaxWait = 50 * time.Millisecond
-		w := writer.New(store, wcfg)
-		running = append(running, func(ctx context.Context) error { return w.Run(ctx, b) })
-		s.SetAnalytics(Analytics{Query: query.New(store.Engine(), set, nil)})
-		d.Audit = dispatch.NewAudit(store.Engine())
-		deps.History = store.Engine()
-	}
-	stopped := make(chan struct{}, len(running))
-	for _, run := range running {
-		go func() { run(ctx); stopped <- struct{}{} }()
-	}
+	s.SetAuth(newTestAuthority(t, users,
+		testIntegrator{auth.Integrator{Name: "scope-test-ingest", Rate: 1000, Burst: 1000}, scopeKey}))
+	p := startPipeline(t, s, a, pipelineParts{dispatch: true, history: history})
 	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() {
-		ts.Close()
-		cancel()
-		for range running {
-			<-stopped
-		}
-		b.Close()
-	})
-	waitCtx, stop := context.WithTimeout(ctx, 20*time.Second)
-	defer stop()
-	if err := state.WaitReady(waitCtx); err != nil {
-		t.Fatalf("live state not ready: %v", err)
-	}
-	s.SetLive(Live{Ingest: in, State: state, Hub: h, Check: b.Check})
-	s.SetDispatch(d)
-	citizens, err := open311.New(open311.Config{}, deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.SetOpen311(citizens)
+	t.Cleanup(ts.Close)
 
-	f := &scopeServer{Server: s, url: ts.URL, areas: a, tokens: map[string]string{}, state: state, store: store}
+	f := &scopeServer{Server: s, testPipeline: p, url: ts.URL, areas: a, tokens: map[string]string{}}
 	for _, u := range scopeUsers {
-		f.tokens[u.name] = f.login(t, u.name)
+		f.tokens[u.name] = strings.TrimPrefix(signIn(t, s, u.name, scopePassword).Get("Authorization"), "Bearer ")
 	}
 	return f
-}
-
-// login signs a user in over HTTP and returns the token.
-func (f *scopeServer) login(t *testing.T, name string) string {
-	t.Helper()
-	body := fmt.Sprintf(`{"user":%q,"password":%q}`, name, scopePassword)
-	res, err := http.Post(f.url+"/api/v1/login", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var ans struct {
-		Token string `json:"token"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&ans); err != nil || res.StatusCode != http.StatusOK || ans.Token == "" {
-		t.Fatalf("login %s: %d %v", name, res.StatusCode, err)
-	}
-	return ans.Token
 }
 
 // post sends events through ingest with the integrator key, failing the
@@ -315,13 +229,9 @@ func (f *scopeServer) postPlaces(t *testing.T) {
 // it a moment later.
 func (f *scopeServer) waitLive(t *testing.T, ready func(live.Snapshot) bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !ready(f.state.Snapshot(live.Query{Layers: live.AllLayers})) {
-		if time.Now().After(deadline) {
-			t.Fatal("the live state never showed the posted events")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, "the posted events in the live state", func() bool {
+		return ready(f.state.Snapshot(live.Query{Layers: live.AllLayers}))
+	})
 }
 
 // waitHistory waits until the analytics store holds n order and alarm

@@ -1,32 +1,24 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/gridpulse/gridpulse/analytics"
 	"github.com/gridpulse/gridpulse/analytics/analyticstest"
-	"github.com/gridpulse/gridpulse/analytics/query"
-	"github.com/gridpulse/gridpulse/analytics/writer"
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/auth"
-	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
 	"github.com/gridpulse/gridpulse/open311"
-	"github.com/gridpulse/gridpulse/stream/bus"
-	"github.com/gridpulse/gridpulse/stream/ingest"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -138,89 +130,28 @@ type restFixture struct {
 
 func newRestFixture(t *testing.T, cfg analytics.Config) *restFixture {
 	t.Helper()
-	store := analyticstest.Open(t, cfg)
 	s, err := New(Config{}, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	areas := restAreas()
-	set := areas.Index.Areas()
 	if err := s.SetAreas(areas); err != nil {
 		t.Fatal(err)
 	}
-	var users []auth.User
-	hash, err := bcrypt.GenerateFromPassword([]byte(restPassword), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
+	users := make([]testUser, len(restUsers))
+	for i, u := range restUsers {
+		users[i] = testUser{u.name, u.role, u.area, restPassword}
 	}
-	for _, u := range restUsers {
-		users = append(users, auth.User{Name: u.name, Role: u.role, Area: u.area, PasswordHash: string(hash)})
-	}
-	a, err := auth.New(auth.Config{Users: users, Integrators: []auth.Integrator{
-		{Name: "rest-hotline", KeySHA256: auth.HashKey(restKey), Rate: 1000, Burst: 1000}}}, []byte("rest-scope-test-key-of-32-bytes!"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.SetAuth(a)
+	s.SetAuth(newTestAuthority(t, users,
+		testIntegrator{auth.Integrator{Name: "rest-hotline", Rate: 1000, Burst: 1000}, restKey}))
+	p := startPipeline(t, s, areas, pipelineParts{dispatch: true, history: &cfg})
 
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := bus.Open(ctx, bus.DefaultConfig(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	state := live.New(live.DefaultConfig())
-	in := ingest.New(ingest.DefaultConfig(), areas.Index, b, nil)
-	// Dispatching follows the live state, so it is made before the state
-	// runs.
-	orders, err := dispatch.New(dispatch.Config{}, dispatch.Deps{Door: in, State: state, Areas: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wcfg := writer.DefaultConfig()
-	wcfg.MaxWait = 50 * time.Millisecond
-	var wg sync.WaitGroup
-	wg.Go(func() { state.Run(ctx, b) })
-	wg.Go(func() { writer.New(store, wcfg).Run(ctx, b) })
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-		b.Close()
-	})
-	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
-	defer wcancel()
-	if err := state.WaitReady(wctx); err != nil {
-		t.Fatalf("live state not ready: %v", err)
-	}
-	s.SetLive(Live{Ingest: in, State: state, Check: b.Check})
-	s.SetDispatch(Dispatch{Service: orders, Audit: dispatch.NewAudit(store.Engine())})
-	s.SetAnalytics(Analytics{Query: query.New(store.Engine(), set, nil)})
-	api, err := open311.New(open311.Config{}, open311.Deps{Orders: orders, State: state, Areas: set, History: store.Engine()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.SetOpen311(api)
-
-	f := &restFixture{s: s, tokens: map[string]http.Header{}, state: state}
+	f := &restFixture{s: s, tokens: map[string]http.Header{}, state: p.state}
 	for _, u := range restUsers {
-		f.tokens[u.name] = restSignIn(t, s, u.name)
+		f.tokens[u.name] = signIn(t, s, u.name, restPassword)
 	}
 	f.post(t)
 	return f
-}
-
-// restSignIn is the Authorization header of the user's token.
-func restSignIn(t *testing.T, s *Server, name string) http.Header {
-	t.Helper()
-	rec := do(t, s, http.MethodPost, "/api/v1/login", http.Header{"Content-Type": {"application/json"}},
-		strings.NewReader(fmt.Sprintf(`{"user":%q,"password":%q}`, name, restPassword)))
-	if rec.Code != http.StatusOK {
-		t.Fatalf("sign in %s: %d %s", name, rec.Code, rec.Body)
-	}
-	var ans loginAnswer
-	if err := json.Unmarshal(rec.Body.Bytes(), &ans); err != nil {
-		t.Fatal(err)
-	}
-	return http.Header{"Authorization": {"Bearer " + ans.Value}}
 }
 
 // post sends each place's order and worker through ingest with the
@@ -245,11 +176,11 @@ func (f *restFixture) post(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("posting the events: %d %s", rec.Code, rec.Body)
 	}
-	restWait(t, "the orders and workers in the live state", func() bool {
+	waitUntil(t, "the orders and workers in the live state", func() bool {
 		c := f.state.Counts("")
 		return c.OpenOrders == len(restPlaces) && c.WorkersOnDuty == len(restPlaces)
 	})
-	restWait(t, "the orders in ClickHouse", func() bool {
+	waitUntil(t, "the orders in ClickHouse", func() bool {
 		var tr struct {
 			Totals struct{ Opened int } `json:"totals"`
 			Open   int                  `json:"open"`
@@ -265,19 +196,6 @@ func (f *restFixture) post(t *testing.T) {
 		}
 		return true
 	})
-}
-
-// restWait polls cond until it holds; the bound only keeps a broken
-// pipeline from hanging the test.
-func restWait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // get sends GET path with u's token.

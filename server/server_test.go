@@ -67,7 +67,7 @@ func newTestServer(t *testing.T, loaded bool) *Server {
 		if err := s.SetAreas(a); err != nil {
 			t.Fatal(err)
 		}
-		startLive(t, s, a)
+		startPipeline(t, s, a, pipelineParts{})
 	}
 	return s
 }
