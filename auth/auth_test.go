@@ -60,6 +60,22 @@ func TestSees(t *testing.T) {
 	}
 }
 
+func TestSender(t *testing.T) {
+	tests := []struct {
+		p    Principal
+		want string
+	}{
+		{Principal{Name: "hotline", Role: RoleIntegrator}, "integrator:hotline"},
+		{Principal{Name: "wang", Role: RoleDispatcher}, "user:wang"},
+		{Principal{Name: "li", Role: RoleStreet}, "user:li"},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Sender(); got != tt.want {
+			t.Errorf("%s as %s sends as %q, want %q", tt.p.Name, tt.p.Role, got, tt.want)
+		}
+	}
+}
+
 func TestLoginAndVerify(t *testing.T) {
 	a := testAuthority(t)
 	tok, p, err := a.Login("wang", "street-pass")

@@ -46,6 +46,16 @@ type Principal struct {
 	Area string `json:"area"`
 }
 
+// Sender is how the events the principal hands in name who sent them
+// (event.Event.Sender): "integrator:<name>" for an integrator's key,
+// "user:<name>" for anyone signed in.
+func (p Principal) Sender() string {
+	if p.Role == RoleIntegrator {
+		return "integrator:" + p.Name
+	}
+	return "user:" + p.Name
+}
+
 // Sees tells whether code names an area inside the principal's scope.
 // Area codes are hierarchical (a community's code begins with its
 // street's), so this is a prefix test.

@@ -18,9 +18,12 @@ type AuditRecord struct {
 	EventID string     `json:"event_id"`
 	Time    event.Time `json:"time"`
 	// From is the state before the step; empty for the first one.
-	From         event.State `json:"from,omitempty"`
-	To           event.State `json:"to"`
-	Actor        string      `json:"actor,omitempty"`
+	From  event.State `json:"from,omitempty"`
+	To    event.State `json:"to"`
+	Actor string      `json:"actor,omitempty"`
+	// Sender is who sent the step, as the server knew them: the signed-in
+	// user, the integrator's key or the scheduler (event.Event.Sender).
+	Sender       string      `json:"sender,omitempty"`
 	Assignee     string      `json:"assignee,omitempty"`
 	Escalations  int         `json:"escalations"`
 	Deadline     *event.Time `json:"deadline,omitempty"`
@@ -42,6 +45,7 @@ type auditRow struct {
 	Time         time.Time  `ch:"time"`
 	State        string     `ch:"state"`
 	Actor        string     `ch:"actor"`
+	Sender       string     `ch:"sender"`
 	Assignee     string     `ch:"assignee"`
 	Escalations  uint8      `ch:"escalations"`
 	Deadline     *time.Time `ch:"deadline"`
@@ -57,7 +61,7 @@ type auditRow struct {
 func (a *Audit) Trail(ctx context.Context, scope, orderID, street string) ([]AuditRecord, error) {
 	// A district's or street's code prefixes its streets' codes, a
 	// community's only its own: one test fits every scope.
-	q := "SELECT id, time, state, actor, assignee, escalations, deadline, satisfaction FROM events FINAL " +
+	q := "SELECT id, time, state, actor, sender, assignee, escalations, deadline, satisfaction FROM events FINAL " +
 		"WHERE type = 'order' AND order_id = ? AND (startsWith(street, ?) OR startsWith(community, ?))"
 	args := []any{orderID, scope, scope}
 	if street != "" {
@@ -73,7 +77,7 @@ func (a *Audit) Trail(ctx context.Context, scope, orderID, street string) ([]Aud
 	var from event.State
 	for i, r := range rows {
 		out[i] = AuditRecord{EventID: r.ID, Time: event.Time{Time: r.Time}, From: from, To: event.State(r.State),
-			Actor: r.Actor, Assignee: r.Assignee, Escalations: int(r.Escalations), Satisfaction: int(r.Satisfaction)}
+			Actor: r.Actor, Sender: r.Sender, Assignee: r.Assignee, Escalations: int(r.Escalations), Satisfaction: int(r.Satisfaction)}
 		if r.Deadline != nil {
 			out[i].Deadline = &event.Time{Time: *r.Deadline}
 		}

@@ -15,7 +15,8 @@ import (
 
 // Every step, made by a person or by the scheduler, reaches ClickHouse
 // through the analytics writer, and the audit trail reads who moved the
-// order from which state to which.
+// order from which state to which: the actor each step names, and who
+// sent it as the server knew them.
 func TestAuditTrailFromClickHouse(t *testing.T) {
 	analyticstest.Run(t, func(t *testing.T, cfg analytics.Config) {
 		f := newFixture(t, Config{})
@@ -37,7 +38,7 @@ func TestAuditTrailFromClickHouse(t *testing.T) {
 		f.do(o.OrderID, Dispatch, Request{Actor: "community:" + g.Parent, Assignee: "GW" + g.Code})
 		f.clock.Advance(73 * time.Hour)
 		sc.Check(context.Background())
-		f.do(o.OrderID, Start, Request{Actor: "GW" + g.Code})
+		f.do(o.OrderID, Start, Request{Actor: "GW" + g.Code, Sender: "user:worker-app"})
 
 		audit := NewAudit(store.Engine())
 		var trail []AuditRecord
@@ -50,19 +51,19 @@ func TestAuditTrailFromClickHouse(t *testing.T) {
 			return len(trail) == 5
 		})
 		type step struct {
-			from, to event.State
-			actor    string
+			from, to      event.State
+			actor, sender string
 		}
 		var got []step
 		for _, r := range trail {
-			got = append(got, step{r.From, r.To, r.Actor})
+			got = append(got, step{r.From, r.To, r.Actor, r.Sender})
 		}
 		want := []step{
-			{"", event.Received, "hotline"},
-			{event.Received, event.Filed, "community:" + g.Parent},
-			{event.Filed, event.Dispatched, "community:" + g.Parent},
-			{event.Dispatched, event.Escalated, SystemActor},
-			{event.Escalated, event.InProgress, "GW" + g.Code},
+			{"", event.Received, "hotline", "integrator:hotline"},
+			{event.Received, event.Filed, "community:" + g.Parent, "user:dispatcher"},
+			{event.Filed, event.Dispatched, "community:" + g.Parent, "user:dispatcher"},
+			{event.Dispatched, event.Escalated, SystemActor, SystemActor},
+			{event.Escalated, event.InProgress, "GW" + g.Code, "user:worker-app"},
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("trail\n got %v\nwant %v", got, want)

@@ -150,7 +150,7 @@ func (f *fixture) inGrid(g *area.Area) event.Position {
 func (f *fixture) report(g *area.Area, category string, priority event.Priority) *live.Order {
 	f.t.Helper()
 	o, err := f.svc.Report(context.Background(), NewOrder{Channel: "hotline_12345", Category: category,
-		Priority: priority, Title: "test order", Location: f.inGrid(g), Actor: "hotline"})
+		Priority: priority, Title: "test order", Location: f.inGrid(g), Actor: "hotline", Sender: "integrator:hotline"})
 	if err != nil {
 		f.t.Fatalf("report: %v", err)
 	}
@@ -165,6 +165,9 @@ func (f *fixture) do(id string, a Action, req Request) *Result {
 	f.t.Helper()
 	if req.Actor == "" {
 		req.Actor = "dispatcher:test"
+	}
+	if req.Sender == "" {
+		req.Sender = "user:dispatcher"
 	}
 	res, err := f.svc.Do(context.Background(), "", id, a, req)
 	if err != nil {
@@ -194,7 +197,7 @@ func (f *fixture) patrol(id string, home *area.Area, p event.Position, onDuty bo
 	e := event.Event{ID: fmt.Sprintf("p-%d", f.nextEvt), Type: event.TypePatrol, Time: event.Time{Time: f.clock.Now()},
 		Location: p, Patrol: &event.Patrol{WorkerID: id, Role: "grid_worker", OnDuty: onDuty, Grid: home.Code}}
 	body, _ := json.Marshal([]event.Event{e})
-	resp, err := f.in.Submit(context.Background(), body)
+	resp, err := f.in.Submit(context.Background(), "integrator:test", body)
 	if err != nil || resp.Accepted != 1 {
 		f.t.Fatalf("patrol %s: %v %+v", id, err, resp)
 	}

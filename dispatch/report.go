@@ -24,6 +24,9 @@ type NewOrder struct {
 	CRS      string
 	// Actor is who reported it; default "resident".
 	Actor string
+	// Sender is who handed the report in, as the server knows them (the
+	// integrator's key, auth.Principal.Sender).
+	Sender string
 }
 
 // Report opens a new work order: a received event with a fresh order id
@@ -48,7 +51,7 @@ func (s *Service) Report(ctx context.Context, n NewOrder) (*live.Order, error) {
 		Location: n.Location, CRS: n.CRS,
 		Order: &event.Order{OrderID: id, State: event.Received, Channel: n.Channel, Category: n.Category,
 			Priority: n.Priority, Deadline: &deadline, Title: n.Title, Actor: n.Actor}}
-	seq, err := s.submit(ctx, e)
+	seq, err := s.submit(ctx, n.Sender, e)
 	if err != nil {
 		return nil, err
 	}

@@ -184,7 +184,7 @@ func (sc *Scheduler) Check(ctx context.Context) time.Time {
 		if ctx.Err() != nil {
 			return next
 		}
-		res, err := svc.move(ctx, id, event.Escalated, Request{Actor: SystemActor}, func(cur *live.Order) error {
+		res, err := svc.move(ctx, id, event.Escalated, Request{Actor: SystemActor, Sender: SystemActor}, func(cur *live.Order) error {
 			if !sc.watches(cur) || cur.Deadline.After(svc.cfg.Clock.Now()) {
 				return errSkip
 			}

@@ -143,7 +143,7 @@ func TestSchedulerLeavesDeadlinesPastOnArrival(t *testing.T) {
 		"order":{"order_id":"WO-old","state":"received","channel":"hotline_12345","category":"environment.parking",
 		"priority":"normal","deadline":%q}}]`,
 		t0.Add(-80*time.Hour).Format(time.RFC3339), p[0], p[1], t0.Add(-8*time.Hour).Format(time.RFC3339))
-	if resp, err := f.in.Submit(context.Background(), []byte(body)); err != nil || resp.Accepted != 1 {
+	if resp, err := f.in.Submit(context.Background(), "integrator:test", []byte(body)); err != nil || resp.Accepted != 1 {
 		t.Fatalf("posting an old order: %v %+v", err, resp)
 	}
 	waitFor(t, "the old order", func() bool { _, ok := f.state.Order("WO-old"); return ok })

@@ -37,7 +37,9 @@ var (
 // Door is the way events come in: ingest, which validates and locates an
 // event and acknowledges it once JetStream has stored it.
 type Door interface {
-	Submit(ctx context.Context, body []byte) (*ingest.Response, error)
+	// Submit stores the events of body as handed in by sender (see
+	// event.Event.Sender).
+	Submit(ctx context.Context, sender string, body []byte) (*ingest.Response, error)
 }
 
 // Deps are the parts dispatching works with.
@@ -125,6 +127,10 @@ type Request struct {
 	// the order has moved on since, the step is refused, so two people
 	// acting on one order (or one person clicking twice) take one step.
 	Seq uint64 `json:"seq,omitempty"`
+	// Sender is who sends the step as the server knows them (the
+	// signed-in user, auth.Principal.Sender), stored with the step for
+	// the audit trail; never read from the body.
+	Sender string `json:"-"`
 }
 
 // Result is a step taken.
@@ -258,7 +264,7 @@ func (s *Service) move(ctx context.Context, id string, to event.State, req Reque
 		at = o.Updated.Add(time.Millisecond)
 	}
 	e := &event.Event{ID: stepID(o, to), Type: event.TypeOrder, Time: event.Time{Time: at}, Location: o.Location, Order: ord}
-	seq, err := s.submit(ctx, e)
+	seq, err := s.submit(ctx, req.Sender, e)
 	if err != nil {
 		return nil, err
 	}
@@ -349,14 +355,14 @@ func stepID(o *live.Order, to event.State) string {
 	return "step-" + hex.EncodeToString(sum[:])
 }
 
-// submit stores one event through the door and returns its stream
-// sequence.
-func (s *Service) submit(ctx context.Context, e *event.Event) (uint64, error) {
+// submit stores one event through the door, as handed in by sender, and
+// returns its stream sequence.
+func (s *Service) submit(ctx context.Context, sender string, e *event.Event) (uint64, error) {
 	body, err := json.Marshal([]*event.Event{e})
 	if err != nil {
 		return 0, fmt.Errorf("dispatch: encode event %s: %w", e.ID, err)
 	}
-	resp, err := s.door.Submit(ctx, body)
+	resp, err := s.door.Submit(ctx, sender, body)
 	if err != nil {
 		return 0, fmt.Errorf("dispatch: submit event %s: %w", e.ID, err)
 	}

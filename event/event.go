@@ -43,6 +43,12 @@ type Event struct {
 	// Set by ingest, never by senders.
 	Area     *Chain `json:"area,omitempty"`    // the areas holding Location
 	Received Time   `json:"received,omitzero"` // when ingest accepted it
+	// Sender is who handed the event in, as the server knows them: the
+	// integrator whose key posted it ("integrator:hotline"), the
+	// signed-in user whose action made it ("user:dispatcher-a") or the
+	// server's own scheduler ("system:deadline"). Unlike an order's Actor,
+	// which the sender names, it cannot be claimed.
+	Sender string `json:"sender,omitempty"`
 }
 
 // Chain is the codes of the areas holding an event's location; empty where

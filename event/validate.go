@@ -72,6 +72,9 @@ func (e *Event) Validate(now time.Time, lim Limits) *FieldError {
 	if e.Area != nil || !e.Received.IsZero() {
 		return invalid("area", "area and received are set by the server, not by senders")
 	}
+	if e.Sender != "" {
+		return invalid("sender", "sender is set by the server from the key or sign-in, not by senders")
+	}
 	payloads := 0
 	for _, set := range []bool{e.Order != nil, e.Patrol != nil, e.Alarm != nil} {
 		if set {

@@ -48,6 +48,7 @@ func TestValidate(t *testing.T) {
 		{"longitude 181", validOrder, func(e *Event) { e.Location[0] = 181 }, "location"},
 		{"null island", validOrder, func(e *Event) { e.Location = Position{0, 0} }, "location"},
 		{"server fields", validOrder, func(e *Event) { e.Area = &Chain{Street: "1"} }, "area"},
+		{"sender claimed", validOrder, func(e *Event) { e.Sender = "user:command" }, "sender"},
 		{"two payloads", validOrder, func(e *Event) { e.Patrol = validPatrol().Patrol }, "order"},
 		{"missing payload", validOrder, func(e *Event) { e.Order = nil }, "order"},
 		{"missing order id", validOrder, func(e *Event) { e.Order.OrderID = "" }, "order.order_id"},

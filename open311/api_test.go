@@ -119,7 +119,7 @@ func (f *fixture) form(service string, extra ...string) url.Values {
 
 func (f *fixture) post(t *testing.T, form url.Values) *Created {
 	t.Helper()
-	c, err := f.api.Post(context.Background(), form)
+	c, err := f.api.Post(context.Background(), "integrator:test", form)
 	if err != nil {
 		t.Fatalf("POST requests: %v", err)
 	}
@@ -201,7 +201,7 @@ func TestPostBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.api.Post(context.Background(), tt.form)
+			_, err := f.api.Post(context.Background(), "integrator:test", tt.form)
 			var e *Error
 			if !errors.As(err, &e) || e.Code != tt.code || !strings.HasPrefix(e.Description, tt.param) {
 				t.Errorf("error %v, want %d naming %q", err, tt.code, tt.param)

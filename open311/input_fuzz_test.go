@@ -47,7 +47,7 @@ func FuzzPost(f *testing.F) {
 		if err != nil {
 			return // the server answers 400 "body" before the API sees it
 		}
-		created, err := fx.api.Post(context.Background(), form)
+		created, err := fx.api.Post(context.Background(), "integrator:test", form)
 		if err != nil {
 			checkRefusal(t, err, form, postParams, "lat/long")
 			return

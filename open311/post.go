@@ -31,7 +31,7 @@ var postParams = []string{"api_key", "jurisdiction_id", "service_code", "lat", "
 // lat, long (WGS-84), of the category service_code, its title the
 // description, urgent when attribute[danger] is yes. It appears on the
 // live map and its id is the request's.
-func (a *API) Post(ctx context.Context, form url.Values) (*Created, error) {
+func (a *API) Post(ctx context.Context, sender string, form url.Values) (*Created, error) {
 	if err := checkParams(form, true, postParams...); err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (a *API) Post(ctx context.Context, form url.Values) (*Created, error) {
 		actor += ":" + firstBytes(id, 100)
 	}
 	o, err := a.deps.Orders.Report(ctx, dispatch.NewOrder{Channel: "open311", Category: code, Priority: priority,
-		Title: title, Location: loc, Actor: actor})
+		Title: title, Location: loc, Actor: actor, Sender: sender})
 	var fe *event.FieldError
 	switch {
 	case errors.As(err, &fe):

@@ -270,12 +270,13 @@ func (s *Server) postOrderAction(c echo.Context) error {
 		return err
 	}
 	p := principal(c)
+	req.Sender = p.Sender()
 	res, err := d.Service.Do(c.Request().Context(), p.Area, id, action, req)
 	if err != nil {
 		return dispatchError(c, id, err)
 	}
-	// The stored step names the actor the body gives (a worker, a desk);
-	// the log keeps which signed-in user sent it.
+	// The stored step names both the actor the body gives (a worker, a
+	// desk) and the signed-in user who sent it.
 	s.log.InfoContext(c.Request().Context(), "order action", "order", id, "action", action,
 		"actor", req.Actor, "user", p.Name, "role", p.Role, "applied", res.Applied)
 	status := http.StatusOK

@@ -66,7 +66,7 @@ func (s *Server) postEvents(c echo.Context) error {
 	if err != nil {
 		return err // the body limit's 413, or the client went away
 	}
-	resp, err := l.Ingest.SubmitAdmitted(c.Request().Context(), body, func(n int) error { return chargeIntegrator(c, n) })
+	resp, err := l.Ingest.SubmitAdmitted(c.Request().Context(), principal(c).Sender(), body, func(n int) error { return chargeIntegrator(c, n) })
 	var batchErr *event.BatchError
 	if errors.As(err, &batchErr) {
 		return invalidField(batchErr.Field, "%s", batchErr.Message)

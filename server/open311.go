@@ -165,7 +165,7 @@ func (s *Server) postRequest(c echo.Context, api *open311.API) (int, any, error)
 		e := err.(*Error)
 		return 0, nil, &open311.Error{Code: e.Status, Description: "api_key: " + e.Message}
 	}
-	created, err := api.Post(r.Context(), form)
+	created, err := api.Post(r.Context(), principal(c).Sender(), form)
 	if err != nil {
 		return 0, nil, err
 	}

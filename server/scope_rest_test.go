@@ -642,4 +642,26 @@ func (f *restFixture) testActions(t *testing.T) {
 			t.Errorf("%s filing %s: %d %+v", step.u.name, step.p.order(), code, e)
 		}
 	}
+	// The audit trail keeps who sent each step as the server knew them,
+	// beside the actor the body named; a body cannot claim a sender.
+	h := f.tokens[restDispatcherA.name].Clone()
+	h.Set("Content-Type", "application/json")
+	rec := do(t, f.s, http.MethodPost, "/api/v1/orders/"+restA1.order()+"/dispatch", h,
+		strings.NewReader(`{"actor":"desk 2","assignee":"`+restA1.worker()+`","sender":"user:rest-command"}`))
+	if rec.Code != http.StatusBadRequest || decodeError(t, rec).Field != "sender" {
+		t.Errorf("a body naming its sender: %d %s, want 400 naming sender", rec.Code, rec.Body)
+	}
+	var hist struct {
+		Steps []struct{ To, Actor, Sender string } `json:"steps"`
+	}
+	waitUntil(t, "the filing in the audit trail", func() bool {
+		return f.getJSON(t, restCommand, "/api/v1/orders/"+restA1.order()+"/history", &hist) == http.StatusOK && len(hist.Steps) == 2
+	})
+	want := []struct{ To, Actor, Sender string }{
+		{"received", "", "integrator:rest-hotline"},
+		{"filed", restDispatcherA.name, "user:" + restDispatcherA.name},
+	}
+	if !slices.Equal(hist.Steps, want) {
+		t.Errorf("history of %s: %+v, want %+v", restA1.order(), hist.Steps, want)
+	}
 }

@@ -20,7 +20,7 @@ type eventColumns struct {
 	grid, microGrid, dedicatedGrid                             []string
 	orderID, state, channel, category, priority                []string
 	deadline                                                   []*time.Time
-	title, actor, assignee                                     []string
+	title, actor, sender, assignee                             []string
 	escalations, satisfaction                                  []uint8
 	alarmID, deviceID, deviceType, kind, severity, action, msg []string
 }
@@ -35,7 +35,7 @@ func newEventColumns(n int) *eventColumns {
 		grid: s(), microGrid: s(), dedicatedGrid: s(),
 		orderID: s(), state: s(), channel: s(), category: s(), priority: s(),
 		deadline: make([]*time.Time, 0, n),
-		title:    s(), actor: s(), assignee: s(),
+		title:    s(), actor: s(), sender: s(), assignee: s(),
 		escalations: make([]uint8, 0, n), satisfaction: make([]uint8, 0, n),
 		alarmID: s(), deviceID: s(), deviceType: s(), kind: s(), severity: s(), action: s(), msg: s(),
 	}
@@ -89,6 +89,7 @@ func (c *eventColumns) add(m bus.Message) {
 	c.deadline = append(c.deadline, deadline)
 	c.title = append(c.title, o.Title)
 	c.actor = append(c.actor, o.Actor)
+	c.sender = append(c.sender, e.Sender)
 	c.assignee = append(c.assignee, o.Assignee)
 	c.escalations = append(c.escalations, clampUint8(o.Escalations))
 	c.satisfaction = append(c.satisfaction, clampUint8(o.Satisfaction))
@@ -119,7 +120,8 @@ func (c *eventColumns) block() *engine.Block {
 		{Name: "grid", Values: c.grid}, {Name: "micro_grid", Values: c.microGrid}, {Name: "dedicated_grid", Values: c.dedicatedGrid},
 		{Name: "order_id", Values: c.orderID}, {Name: "state", Values: c.state}, {Name: "channel", Values: c.channel},
 		{Name: "category", Values: c.category}, {Name: "priority", Values: c.priority}, {Name: "deadline", Values: c.deadline},
-		{Name: "title", Values: c.title}, {Name: "actor", Values: c.actor}, {Name: "assignee", Values: c.assignee},
+		{Name: "title", Values: c.title}, {Name: "actor", Values: c.actor}, {Name: "sender", Values: c.sender},
+		{Name: "assignee", Values: c.assignee},
 		{Name: "escalations", Values: c.escalations}, {Name: "satisfaction", Values: c.satisfaction},
 		{Name: "alarm_id", Values: c.alarmID}, {Name: "device_id", Values: c.deviceID}, {Name: "device_type", Values: c.deviceType},
 		{Name: "kind", Values: c.kind}, {Name: "severity", Values: c.severity}, {Name: "action", Values: c.action},

@@ -181,7 +181,7 @@ func startSenders(t *testing.T, in *ingest.Ingest, points []orb.Point, n int) *s
 		s.wg.Go(func() {
 			for batch := 0; batch < maxBatches && !s.stopping.Load(); batch++ {
 				body, things := outageBatch(i, batch, points)
-				resp, err := in.Submit(context.Background(), body)
+				resp, err := in.Submit(context.Background(), "integrator:test", body)
 				if err != nil {
 					t.Errorf("sender %d, batch %d: %v", i, batch, err)
 					return

@@ -43,7 +43,7 @@ func BenchmarkSubmit(b *testing.B) {
 		body := batch() // fresh ids: a repeat would only be a duplicate
 		b.StartTimer()
 		cpu0 := cpuTime()
-		resp, err := f.in.Submit(ctx, body)
+		resp, err := f.in.Submit(ctx, "integrator:test", body)
 		cpu += cpuTime() - cpu0
 		if err != nil {
 			b.Fatal(err)

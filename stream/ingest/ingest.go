@@ -117,16 +117,18 @@ func New(cfg Config, index *geo.Index, b *bus.Bus, now func() time.Time) *Ingest
 // Collectors are the ingest metrics, for the server to register.
 func (in *Ingest) Collectors() []prometheus.Collector { return []prometheus.Collector{in.counted} }
 
-// Submit handles one posted body. A returned error is a problem with the
-// batch as a whole (*event.BatchError); otherwise every event has a Result.
-func (in *Ingest) Submit(ctx context.Context, body []byte) (*Response, error) {
-	return in.SubmitAdmitted(ctx, body, nil)
+// Submit handles one posted body from sender, who is written into every
+// event stored (see event.Event.Sender). A returned error is a problem
+// with the batch as a whole (*event.BatchError); otherwise every event
+// has a Result.
+func (in *Ingest) Submit(ctx context.Context, sender string, body []byte) (*Response, error) {
+	return in.SubmitAdmitted(ctx, sender, body, nil)
 }
 
 // SubmitAdmitted is Submit with a gate: once the batch is decoded, admit
 // is asked whether its n items may go on (a sender's rate limit), and its
 // error refuses the whole batch before anything is stored. Nil admits all.
-func (in *Ingest) SubmitAdmitted(ctx context.Context, body []byte, admit func(n int) error) (*Response, error) {
+func (in *Ingest) SubmitAdmitted(ctx context.Context, sender string, body []byte, admit func(n int) error) (*Response, error) {
 	items, err := event.DecodeBatch(body, in.cfg.MaxEvents)
 	if err != nil {
 		return nil, err
@@ -148,6 +150,9 @@ func (in *Ingest) SubmitAdmitted(ctx context.Context, body []byte, admit func(n 
 		if ferr == nil {
 			res.ID = e.ID
 			ferr = in.prepare(e, now)
+		}
+		if ferr == nil {
+			e.Sender = sender
 		}
 		if ferr != nil {
 			res.Status, res.Error = Rejected, ferr

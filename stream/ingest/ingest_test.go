@@ -57,7 +57,7 @@ func TestSubmitLocatesAndStores(t *testing.T) {
 	lon, lat := f.inside[0], f.inside[1]
 	glon, glat := crs.WGS84ToGCJ02(lon, lat)
 	body := "[" + f.order("a", lon, lat, "") + "," + f.order("b", glon, glat, `,"crs":"gcj02"`) + "]"
-	resp, err := f.in.Submit(context.Background(), []byte(body))
+	resp, err := f.in.Submit(context.Background(), "integrator:test", []byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,8 +74,8 @@ func TestSubmitLocatesAndStores(t *testing.T) {
 		if e.Area == nil || e.Area.Compound != f.compound.Code || e.Area.Street != f.compound.Parent[:area.StreetCodeLen] {
 			t.Fatalf("event %s located at %+v, want compound %s", e.ID, e.Area, f.compound.Code)
 		}
-		if e.CRS != "" || e.Received.IsZero() {
-			t.Fatalf("event %s stored with crs %q received %v", e.ID, e.CRS, e.Received)
+		if e.CRS != "" || e.Received.IsZero() || e.Sender != "integrator:test" {
+			t.Fatalf("event %s stored with crs %q received %v sender %q", e.ID, e.CRS, e.Received, e.Sender)
 		}
 		// The GCJ-02 copy comes back to the same WGS-84 point, well under a metre off.
 		if d := planar.Distance(orb.Point(e.Location), orb.Point(f.inside)); d > 1e-5 {
@@ -95,7 +95,7 @@ func TestSubmitAnswersPerItem(t *testing.T) {
 		`{"id":"nolat","type":"order","time":"2026-11-21T07:55:00Z","location":[103.9]}`,
 		f.order("ok", lon, lat, ""), // the same id again in one batch
 	}, ",") + "]"
-	resp, err := f.in.Submit(context.Background(), []byte(body))
+	resp, err := f.in.Submit(context.Background(), "integrator:test", []byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestSubmitAllRejectedIs400NamingTheItem(t *testing.T) {
 	f := newFixture(t)
 	body := "[" + f.order("ok", f.inside[0], f.inside[1], "") + `,{"id":"x","type":"order","time":"2026-11-21T07:55:00Z","location":[200,30],"order":{}}]`
 	body = strings.Replace(body, `"time":"2026-11-21T07:55:00Z"`, `"time":"2027-01-01T00:00:00Z"`, 1)
-	resp, err := f.in.Submit(context.Background(), []byte(body))
+	resp, err := f.in.Submit(context.Background(), "integrator:test", []byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestSubmitBatchErrors(t *testing.T) {
 	f := newFixture(t)
 	f.in.cfg.MaxEvents = 2
 	for _, body := range []string{"", "[", "[]", "[1,2,3]", "not json"} {
-		resp, err := f.in.Submit(context.Background(), []byte(body))
+		resp, err := f.in.Submit(context.Background(), "integrator:test", []byte(body))
 		if body == "not json" {
 			if err != nil || resp.Rejected != 1 {
 				t.Errorf("%q: NDJSON line that is not JSON should be one rejected item, got %+v %v", body, resp, err)
@@ -187,7 +187,7 @@ func TestSubmitPatrolsGoLiveAndSampled(t *testing.T) {
 		patrol("p2", "GW-1", "2026-11-21T07:59:31Z"),
 		patrol("p3", "GW-2", "2026-11-21T07:59:31Z"),
 	}, ",") + "]"
-	resp, err := f.in.Submit(ctx, []byte(body))
+	resp, err := f.in.Submit(ctx, "integrator:test", []byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
