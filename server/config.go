@@ -33,6 +33,12 @@ type Config struct {
 	// MaxWSConnsPerUser bounds one user's open WebSocket connections: a
 	// wall of screens and a few tabs, not a scraper. Default 16.
 	MaxWSConnsPerUser int
+	// WSReadyWait is how long a WebSocket upgrade asked for while the live
+	// pipeline is starting (the bus opening, the state replaying its
+	// stream) waits for it before the 503: a wall screen reconnecting to
+	// a restarted server connects once the state is rebuilt instead of
+	// being refused. Default 30 s.
+	WSReadyWait time.Duration
 }
 
 // Defaults used by withDefaults.
@@ -47,6 +53,7 @@ const (
 	defaultMaxEventsBody     = 4 << 20
 	defaultTileMaxAge        = 5 * time.Minute
 	defaultMaxWSConnsPerUser = 16
+	defaultWSReadyWait       = 30 * time.Second
 )
 
 // withDefaults fills every zero field of c with its default.
@@ -68,6 +75,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = defaultShutdownTimeout
+	}
+	if c.WSReadyWait <= 0 {
+		c.WSReadyWait = defaultWSReadyWait
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = defaultMaxBodyBytes

@@ -43,6 +43,26 @@ func (s *Server) liveReady() (*Live, error) {
 	return l, nil
 }
 
+// awaitLive is liveReady, waiting up to wait (or until ctx ends) for a
+// pipeline that is starting.
+func (s *Server) awaitLive(ctx context.Context, wait time.Duration) (*Live, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	poll := time.NewTicker(50 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		l, err := s.liveReady()
+		if err == nil {
+			return l, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-poll.C:
+		}
+	}
+}
+
 // ingestContentTypes are the media types POST /api/v1/events reads.
 var ingestContentTypes = map[string]bool{"application/json": true, "application/x-ndjson": true, "application/jsonl": true}
 
@@ -133,7 +153,7 @@ func (s *Server) getCatalogue(c echo.Context) error {
 // user's share of connections. The hub cuts what the connection sees to
 // the principal's area (see WSScope).
 func (s *Server) serveWS(c echo.Context) error {
-	l, err := s.liveReady()
+	l, err := s.awaitLive(c.Request().Context(), s.cfg.WSReadyWait)
 	if err != nil {
 		return err
 	}

@@ -86,6 +86,7 @@ func TestPostEvents(t *testing.T) {
 
 func TestLiveRoutesWaitForTheBus(t *testing.T) {
 	s := newTestServer(t, false)
+	s.cfg.WSReadyWait = 100 * time.Millisecond // /ws waits this long for the bus before its 503
 	if err := s.SetAreas(testAreas(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +99,38 @@ func TestLiveRoutesWaitForTheBus(t *testing.T) {
 	rec := do(t, s, http.MethodPost, "/api/v1/events", nil, strings.NewReader("["+orderJSON("x")+"]"))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("POST events before the bus = %d", rec.Code)
+	}
+}
+
+// A wall screen that connects while the server is starting is connected
+// once the live pipeline is ready, not refused.
+func TestWebSocketWaitsForTheLivePipeline(t *testing.T) {
+	s := newTestServer(t, false)
+	a := testAreas(t)
+	if err := s.SetAreas(a); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	dialed := make(chan error, 1)
+	go func() {
+		conn, res, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/ws", nil)
+		if err == nil {
+			conn.Close()
+		} else if res != nil {
+			err = fmt.Errorf("%w: status %d", err, res.StatusCode)
+		}
+		dialed <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case err := <-dialed:
+		t.Fatalf("/ws answered before the pipeline was set: %v", err)
+	default:
+	}
+	startPipeline(t, s, a, pipelineParts{})
+	if err := <-dialed; err != nil {
+		t.Fatalf("/ws after the pipeline started: %v", err)
 	}
 }
 
