@@ -146,6 +146,22 @@ func (f *fixture) inGrid(g *area.Area) event.Position {
 	return p
 }
 
+// gridsOfTwoStreets is the first grid of each of the district's first two
+// streets.
+func (f *fixture) gridsOfTwoStreets() (g1, g2 *area.Area) {
+	f.t.Helper()
+	var grids []*area.Area
+	for _, g := range f.grids {
+		if len(grids) == 0 || g.Code[:area.StreetCodeLen] != grids[len(grids)-1].Code[:area.StreetCodeLen] {
+			grids = append(grids, g)
+		}
+	}
+	if len(grids) < 2 {
+		f.t.Fatalf("the tiny district has grids in %d streets, want 2", len(grids))
+	}
+	return grids[0], grids[1]
+}
+
 // report opens an order in grid g.
 func (f *fixture) report(g *area.Area, category string, priority event.Priority) *live.Order {
 	f.t.Helper()

@@ -1,6 +1,12 @@
 package dispatch
 
-import "github.com/gridpulse/gridpulse/stream/live"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/stream/live"
+)
 
 // Every read and step of the service takes a scope: the area code of the
 // caller's access (a district, street or community; "" for everywhere).
@@ -31,4 +37,22 @@ func scopeCheck(scope string) func(*live.Order) error {
 		}
 		return nil
 	}
+}
+
+// checkAssignee refuses a worker the caller may not send: one the live
+// state knows who neither stands in scope (as the suggestions find them)
+// nor belongs to a grid of it. Departments serve the whole district (镇街吹哨、
+// 部门报到), and a worker the state does not know, silent for long, is
+// taken as given. The refusal reads the same whether the worker is
+// elsewhere or nowhere, like an order outside scope.
+func (s *Service) checkAssignee(scope, assignee string) *event.FieldError {
+	if scope == "" || assignee == "" || strings.HasPrefix(assignee, DepartmentPrefix) {
+		return nil
+	}
+	w, ok := s.state.Worker(assignee)
+	if !ok || live.InArea(&w.Area, scope) || w.HomeGrid != "" && strings.HasPrefix(w.HomeGrid, scope) {
+		return nil
+	}
+	return &event.FieldError{Field: "assignee", Code: "invalid_field",
+		Message: fmt.Sprintf("worker %s is not among the workers of your area %s: send one of them or a department", assignee, scope)}
 }

@@ -15,17 +15,7 @@ import (
 // suggested, and it is not in the queue.
 func TestScope(t *testing.T) {
 	f := newFixture(t, Config{})
-	// One grid in each street, the first two grids of their streets.
-	var grids []*area.Area
-	for _, g := range f.grids {
-		if len(grids) == 0 || g.Code[:area.StreetCodeLen] != grids[len(grids)-1].Code[:area.StreetCodeLen] {
-			grids = append(grids, g)
-		}
-	}
-	if len(grids) < 2 {
-		t.Fatalf("the tiny district has grids in %d streets, want 2", len(grids))
-	}
-	g1, g2 := grids[0], grids[1]
+	g1, g2 := f.gridsOfTwoStreets()
 	o1 := f.report(g1, "environment.garbage", "normal")
 	o2 := f.report(g2, "environment.garbage", "normal")
 	f.patrol("GW-1", g1, f.inGrid(g1), true)
@@ -98,5 +88,49 @@ func TestScope(t *testing.T) {
 	res, err := f.svc.Do(context.Background(), street1, o1.OrderID, File, Request{Actor: "street:" + street1})
 	if err != nil || res.To != event.Filed {
 		t.Errorf("filing the own street's order: %+v, %v", res, err)
+	}
+}
+
+// A dispatcher sends the workers of its area: those standing in it (as
+// the suggestions find them), those of its grids standing elsewhere, a
+// department, or a worker the live state does not know; not a worker of
+// another area.
+func TestDispatchSendsTheWorkersOfTheArea(t *testing.T) {
+	f := newFixture(t, Config{})
+	g1, g2 := f.gridsOfTwoStreets()
+	f.patrol("GW-HOME", g1, f.inGrid(g1), true)  // street 1's, at home
+	f.patrol("GW-AWAY", g1, f.inGrid(g2), true)  // street 1's, in street 2
+	f.patrol("GW-VISIT", g2, f.inGrid(g1), true) // street 2's, in street 1
+	f.patrol("GW-OTHER", g2, f.inGrid(g2), true) // street 2's, at home
+	street1, district := g1.Code[:area.StreetCodeLen], g1.Code[:area.DistrictCodeLen]
+	tests := []struct {
+		scope, assignee string
+		refused         bool
+	}{
+		{street1, "GW-HOME", false},
+		{street1, "GW-AWAY", false},
+		{street1, "GW-VISIT", false},
+		{street1, "GW-OTHER", true},
+		{street1, "GW-NEVER-REPORTED", false},
+		{street1, DepartmentPrefix + Departments[0].Code, false},
+		{district, "GW-OTHER", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scope+" sends "+tt.assignee, func(t *testing.T) {
+			o := f.report(g1, "environment.garbage", "normal")
+			f.do(o.OrderID, File, Request{})
+			before := f.order(o.OrderID).Seq
+			res, err := f.svc.Do(context.Background(), tt.scope, o.OrderID, Dispatch,
+				Request{Actor: "desk 1", Assignee: tt.assignee, Sender: "user:dispatcher"})
+			var fe *event.FieldError
+			switch {
+			case tt.refused && (!errors.As(err, &fe) || fe.Field != "assignee"):
+				t.Errorf("sending %s: %+v, %v; want refused naming assignee", tt.assignee, res, err)
+			case tt.refused && f.order(o.OrderID).Seq != before:
+				t.Errorf("the refused dispatch moved the order")
+			case !tt.refused && (err != nil || res.To != event.Dispatched || res.Order.Assignee != tt.assignee):
+				t.Errorf("sending %s: %+v, %v", tt.assignee, res, err)
+			}
+		})
 	}
 }

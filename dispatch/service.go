@@ -200,6 +200,9 @@ func (s *Service) Do(ctx context.Context, scope, id string, a Action, req Reques
 	if err := checkRequest(to, req); err != nil {
 		return nil, err
 	}
+	if err := s.checkAssignee(scope, req.Assignee); err != nil {
+		return nil, err
+	}
 	return s.move(ctx, id, to, req, scopeCheck(scope))
 }
 

@@ -664,4 +664,15 @@ func (f *restFixture) testActions(t *testing.T) {
 	if !slices.Equal(hist.Steps, want) {
 		t.Errorf("history of %s: %+v, want %+v", restA1.order(), hist.Steps, want)
 	}
+	// Street A's dispatcher sends street A's workers, not street B's.
+	for _, send := range []struct {
+		worker string
+		status int
+	}{{restB1.worker(), http.StatusBadRequest}, {restA1.worker(), http.StatusOK}} {
+		rec := do(t, f.s, http.MethodPost, "/api/v1/orders/"+restA1.order()+"/dispatch", h,
+			strings.NewReader(`{"actor":"desk 2","assignee":"`+send.worker+`"}`))
+		if rec.Code != send.status || send.status != http.StatusOK && decodeError(t, rec).Field != "assignee" {
+			t.Errorf("street A's dispatcher sending %s: %d %s, want %d", send.worker, rec.Code, rec.Body, send.status)
+		}
+	}
 }

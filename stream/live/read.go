@@ -129,3 +129,13 @@ func (s *State) NearestWorkers(p orb.Point, k int, onDutyOnly bool, scope string
 	}
 	return out
 }
+
+// Worker is the latest view of the worker with this id; ok is false for
+// a worker the state does not know (never reported, or forgotten after a
+// long silence). The view is shared: do not modify it.
+func (s *State) Worker(id string) (w *Worker, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	w = s.workers[id]
+	return w, w != nil
+}
