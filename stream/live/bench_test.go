@@ -83,3 +83,27 @@ func BenchmarkRebuild(b *testing.B) {
 		b.Fatalf("%d workers after the rebuild", got)
 	}
 }
+
+// BenchmarkCounts measures the live counts of a district of 3,000 workers
+// and 5,000 open orders, as /api/v1/live/counts asks for them: a
+// command-centre user's whole district and a street leader's street
+// (walked under the state's read lock), and the running total of
+// everything.
+func BenchmarkCounts(b *testing.B) {
+	s := New(Config{})
+	for _, m := range append(benchMessages(5000, false), benchMessages(20000, true)...) {
+		s.Apply(m)
+	}
+	for _, code := range []string{"", "510116", "510116003"} {
+		name := map[string]string{"": "everything", "510116": "district", "510116003": "street"}[code]
+		b.Run(name, func(b *testing.B) {
+			var c Counts
+			for b.Loop() {
+				c = s.Counts(code)
+			}
+			if c.OpenOrders == 0 || c.WorkersOnDuty == 0 {
+				b.Fatalf("counts %+v: the district is empty", c)
+			}
+		})
+	}
+}
