@@ -44,8 +44,13 @@ import (
 	"github.com/gridpulse/gridpulse/seed/simulate"
 )
 
-// Stream is the stream name history's events carry in the events table.
-const Stream = "history"
+// Stream is the stream name history's events carry in the events table,
+// and Sender who they say handed them in (event.Event.Sender): an order's
+// audit trail tells seeded steps from real ones.
+const (
+	Stream = "history"
+	Sender = "seed:history"
+)
 
 // ErrExists is returned by Write when the store holds history already.
 var ErrExists = errors.New("history: the store holds history already")

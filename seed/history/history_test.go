@@ -89,8 +89,8 @@ func TestWriteWeek(t *testing.T) {
 	})
 
 	t.Run("rows are history, inside the range", func(t *testing.T) {
-		if n := selectCount(t, eng, "SELECT count() AS n FROM events WHERE stream != ? OR seq = 0 OR time < ? OR time >= ? OR received != time OR street = ''",
-			Stream, weekStart, weekEnd); n != 0 {
+		if n := selectCount(t, eng, "SELECT count() AS n FROM events WHERE stream != ? OR sender != ? OR seq = 0 OR time < ? OR time >= ? OR received != time OR street = ''",
+			Stream, Sender, weekStart, weekEnd); n != 0 {
 			t.Errorf("%d events not marked as history in range", n)
 		}
 		if n := selectCount(t, eng, "SELECT count() AS n FROM patrol_samples WHERE seq != 0 OR time < ? OR time >= ? OR micro_grid = ''", weekStart, weekEnd); n != 0 {

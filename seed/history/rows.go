@@ -37,6 +37,7 @@ func (r *rows) add(evs []*event.Event) error {
 		}
 		e.Area = codes(c)
 		e.Received = e.Time // as if ingest had taken it at once
+		e.Sender = Sender
 		m := bus.Message{Stream: Stream, Stored: e.Time.Time, Event: e}
 		switch e.Type {
 		case event.TypePatrol:
