@@ -20,6 +20,7 @@ import (
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/frontend"
+	"github.com/gridpulse/gridpulse/gctune"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
 	"github.com/gridpulse/gridpulse/open311"
@@ -113,6 +114,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	slog.Info("garbage collector", "settings", gctune.Tune(os.Getenv).String())
 	web, err := frontend.Dist()
 	if err != nil {
 		return err
