@@ -25,9 +25,13 @@ const Percent = 200
 type Settings struct {
 	Percent     int
 	MemoryLimit int64
-	// From says where each came from: "GOGC", "GOMEMLIMIT" or "gctune".
+	// From says where each came from: the environment variable that set
+	// it, or Ours.
 	PercentFrom, LimitFrom string
 }
+
+// Ours is the From of a setting Tune applies itself.
+const Ours = "gctune"
 
 func (s Settings) String() string {
 	return fmt.Sprintf("GC at %d%% (%s), memory limit %d MiB (%s)", s.Percent, s.PercentFrom, s.MemoryLimit>>20, s.LimitFrom)
@@ -38,10 +42,10 @@ func (s Settings) String() string {
 // has applied already; getenv reads the environment.
 func Tune(getenv func(string) string) Settings {
 	s := plan(getenv, physicalMemory())
-	if s.PercentFrom == "gctune" {
+	if s.PercentFrom == Ours {
 		debug.SetGCPercent(s.Percent)
 	}
-	if s.LimitFrom == "gctune" {
+	if s.LimitFrom == Ours {
 		debug.SetMemoryLimit(s.MemoryLimit)
 	}
 	return s
@@ -50,7 +54,7 @@ func Tune(getenv func(string) string) Settings {
 // plan decides the settings from the environment and the machine's
 // memory in bytes (0 when unknown), without applying them.
 func plan(getenv func(string) string, memory uint64) Settings {
-	s := Settings{Percent: Percent, PercentFrom: "gctune", LimitFrom: "gctune"}
+	s := Settings{Percent: Percent, PercentFrom: Ours, LimitFrom: Ours}
 	if v := getenv("GOGC"); v != "" {
 		// Go has applied it already; this only reports it.
 		s.Percent, s.PercentFrom = -1, "GOGC"

@@ -13,12 +13,12 @@ func TestPlan(t *testing.T) {
 		memory uint64
 		want   Settings
 	}{
-		{"defaults", nil, 8 * gib, Settings{Percent, 4 * gib, "gctune", "gctune"}},
-		{"GOGC set", map[string]string{"GOGC": "150"}, 8 * gib, Settings{150, 4 * gib, "GOGC", "gctune"}},
-		{"GOGC off", map[string]string{"GOGC": "off"}, 2 * gib, Settings{-1, 1 * gib, "GOGC", "gctune"}},
+		{"defaults", nil, 8 * gib, Settings{Percent, 4 * gib, Ours, Ours}},
+		{"GOGC set", map[string]string{"GOGC": "150"}, 8 * gib, Settings{150, 4 * gib, "GOGC", Ours}},
+		{"GOGC off", map[string]string{"GOGC": "off"}, 2 * gib, Settings{-1, 1 * gib, "GOGC", Ours}},
 		// The tests run without GOMEMLIMIT, so Go's limit is none.
-		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "3GiB"}, 8 * gib, Settings{Percent, math.MaxInt64, "gctune", "GOMEMLIMIT"}},
-		{"memory unknown", nil, 0, Settings{Percent, math.MaxInt64, "gctune", "Go's default: the machine's memory is unknown"}},
+		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "3GiB"}, 8 * gib, Settings{Percent, math.MaxInt64, Ours, "GOMEMLIMIT"}},
+		{"memory unknown", nil, 0, Settings{Percent, math.MaxInt64, Ours, "Go's default: the machine's memory is unknown"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

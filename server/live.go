@@ -28,7 +28,10 @@ type Live struct {
 }
 
 // SetLive hands the server its live pipeline.
-func (s *Server) SetLive(l Live) { s.live.Store(&l) }
+func (s *Server) SetLive(l Live) {
+	s.live.Store(&l)
+	s.liveOnce.Do(func() { close(s.liveSet) })
+}
 
 // liveReady is the live pipeline once it is set and has caught up with
 // the stream, or the 503 to answer meanwhile.
@@ -44,23 +47,17 @@ func (s *Server) liveReady() (*Live, error) {
 }
 
 // awaitLive is liveReady, waiting up to wait (or until ctx ends) for a
-// pipeline that is starting.
+// pipeline that is starting: for the server to be handed it, then for its
+// state to catch up with the stream.
 func (s *Server) awaitLive(ctx context.Context, wait time.Duration) (*Live, error) {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	poll := time.NewTicker(50 * time.Millisecond)
-	defer poll.Stop()
-	for {
-		l, err := s.liveReady()
-		if err == nil {
-			return l, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, err
-		case <-poll.C:
-		}
+	select {
+	case <-s.liveSet:
+		_ = s.live.Load().State.WaitReady(ctx) // on timeout, liveReady says why
+	case <-ctx.Done():
 	}
+	return s.liveReady()
 }
 
 // ingestContentTypes are the media types POST /api/v1/events reads.

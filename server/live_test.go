@@ -3,9 +3,11 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,7 +112,17 @@ func TestWebSocketWaitsForTheLivePipeline(t *testing.T) {
 	if err := s.SetAreas(a); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s.Handler())
+	ts := httptest.NewUnstartedServer(s.Handler())
+	// The pipeline starts only once the upgrade request is being read, so
+	// a server that refused rather than waited would have refused it.
+	reading := make(chan struct{})
+	var once sync.Once
+	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateActive {
+			once.Do(func() { close(reading) })
+		}
+	}
+	ts.Start()
 	defer ts.Close()
 	dialed := make(chan error, 1)
 	go func() {
@@ -122,15 +134,10 @@ func TestWebSocketWaitsForTheLivePipeline(t *testing.T) {
 		}
 		dialed <- err
 	}()
-	time.Sleep(300 * time.Millisecond)
-	select {
-	case err := <-dialed:
-		t.Fatalf("/ws answered before the pipeline was set: %v", err)
-	default:
-	}
+	<-reading
 	startPipeline(t, s, a, pipelineParts{})
 	if err := <-dialed; err != nil {
-		t.Fatalf("/ws after the pipeline started: %v", err)
+		t.Fatalf("/ws asked for while the pipeline started: %v", err)
 	}
 }
 

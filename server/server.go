@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
@@ -61,6 +62,8 @@ type Server struct {
 	static    *staticFiles
 	areas     atomic.Pointer[areaState]
 	live      atomic.Pointer[Live]
+	liveSet   chan struct{} // closed once the live pipeline is set
+	liveOnce  sync.Once
 	analytics atomic.Pointer[Analytics]
 	dispatch  atomic.Pointer[Dispatch]
 	open311   atomic.Pointer[open311.API]
@@ -82,7 +85,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Registry == nil {
 		deps.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, log: deps.Logger, metrics: newMetrics(deps.Registry), bound: make(chan struct{}),
+	s := &Server{cfg: cfg, log: deps.Logger, metrics: newMetrics(deps.Registry), bound: make(chan struct{}), liveSet: make(chan struct{}),
 		open: deps.Open, wsConns: newConnCounter(cfg.MaxWSConnsPerUser)}
 	if deps.Frontend != nil {
 		st, err := loadStatic(deps.Frontend)
