@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,13 +51,24 @@ type testPipeline struct {
 // ends, and waits until the live state has caught up.
 func startPipeline(t *testing.T, s *Server, a Areas, parts pipelineParts) *testPipeline {
 	t.Helper()
+	p := &testPipeline{state: live.New(live.DefaultConfig())}
+	if parts.history != nil {
+		// Opened first, so that it closes last, after the writer stops.
+		p.store = analyticstest.Open(t, *parts.history)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := bus.Open(ctx, bus.DefaultConfig(t.TempDir()))
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
-	p := &testPipeline{state: live.New(live.DefaultConfig())}
+	// Registered first, so a fixture that fails half-built stops too.
+	var running sync.WaitGroup
+	t.Cleanup(func() {
+		cancel()
+		running.Wait()
+		b.Close()
+	})
 	hubCfg := hub.DefaultConfig()
 	hubCfg.Scope, hubCfg.Until = WSScope, WSUntil // as serve wires them
 	h := hub.New(hubCfg, p.state)
@@ -69,29 +81,19 @@ func startPipeline(t *testing.T, s *Server, a Areas, parts pipelineParts) *testP
 		// Dispatching follows the live state, so it is made before the
 		// state runs.
 		if orders, err = dispatch.New(dispatch.Config{}, dispatch.Deps{Door: p.ingest, State: p.state, Areas: set}); err != nil {
-			cancel()
 			t.Fatal(err)
 		}
 	}
-	if parts.history != nil {
-		p.store = analyticstest.Open(t, *parts.history)
+	if p.store != nil {
 		wcfg := writer.DefaultConfig()
 		wcfg.MaxWait = 50 * time.Millisecond
 		w := writer.New(p.store, wcfg)
 		runs = append(runs, func(ctx context.Context) error { return w.Run(ctx, b) })
 	}
 
-	stopped := make(chan struct{}, len(runs))
 	for _, run := range runs {
-		go func() { run(ctx); stopped <- struct{}{} }()
+		running.Go(func() { run(ctx) })
 	}
-	t.Cleanup(func() {
-		cancel()
-		for range runs {
-			<-stopped
-		}
-		b.Close()
-	})
 	waitCtx, stop := context.WithTimeout(ctx, 20*time.Second)
 	defer stop()
 	if err := p.state.WaitReady(waitCtx); err != nil {
