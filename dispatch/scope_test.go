@@ -79,13 +79,13 @@ func TestScope(t *testing.T) {
 	// A step on an order outside the scope is refused as not found and
 	// takes nothing; inside, it is taken.
 	before := f.order(o2.OrderID).Seq
-	if _, err := f.svc.Do(context.Background(), street1, o2.OrderID, File, Request{Actor: "street:" + street1}); !errors.Is(err, ErrNotFound) {
+	if _, err := f.svc.Do(context.Background(), street1, o2.OrderID, File, Request{Actor: "street:" + street1, Sender: "user:test"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("filing another street's order: %v, want ErrNotFound", err)
 	}
 	if got := f.order(o2.OrderID); got.Seq != before || got.State != event.Received {
 		t.Errorf("the refused step moved the order: %s at seq %d", got.State, got.Seq)
 	}
-	res, err := f.svc.Do(context.Background(), street1, o1.OrderID, File, Request{Actor: "street:" + street1})
+	res, err := f.svc.Do(context.Background(), street1, o1.OrderID, File, Request{Actor: "street:" + street1, Sender: "user:test"})
 	if err != nil || res.To != event.Filed {
 		t.Errorf("filing the own street's order: %+v, %v", res, err)
 	}

@@ -68,7 +68,7 @@ func TestRefusedTransitions(t *testing.T) {
 	g := f.grids[1]
 	o := f.report(g, "facility.drains", "normal")
 
-	_, err := f.svc.Do(context.Background(), "", o.OrderID, Dispatch, Request{Actor: "d", Assignee: "GW1"})
+	_, err := f.svc.Do(context.Background(), "", o.OrderID, Dispatch, Request{Actor: "d", Assignee: "GW1", Sender: "user:test"})
 	te := asTransition(t, err)
 	if te.From != event.Received || !slices.Equal(te.Allowed, []event.State{event.Filed, event.Escalated}) {
 		t.Errorf("dispatching a received order: %+v", te)
@@ -77,7 +77,7 @@ func TestRefusedTransitions(t *testing.T) {
 	// Escalated before anyone holds it: the states allow work to start,
 	// the guard does not.
 	f.do(o.OrderID, Escalate, Request{})
-	_, err = f.svc.Do(context.Background(), "", o.OrderID, Start, Request{Actor: "GW1"})
+	_, err = f.svc.Do(context.Background(), "", o.OrderID, Start, Request{Actor: "GW1", Sender: "user:test"})
 	if te := asTransition(t, err); te.Reason == "" {
 		t.Errorf("starting an order nobody holds: %+v", te)
 	}
@@ -85,7 +85,7 @@ func TestRefusedTransitions(t *testing.T) {
 	// A step from a view that is no longer current.
 	seen := f.order(o.OrderID).Seq
 	f.do(o.OrderID, Dispatch, Request{Assignee: "GW" + g.Code, Seq: seen})
-	_, err = f.svc.Do(context.Background(), "", o.OrderID, Dispatch, Request{Actor: "d", Assignee: "GW2", Seq: seen})
+	_, err = f.svc.Do(context.Background(), "", o.OrderID, Dispatch, Request{Actor: "d", Assignee: "GW2", Seq: seen, Sender: "user:test"})
 	if te := asTransition(t, err); te.Reason == "" {
 		t.Errorf("a second dispatch from the same view: %+v", te)
 	}
@@ -97,7 +97,7 @@ func TestRefusedTransitions(t *testing.T) {
 		f.do(o.OrderID, a, Request{})
 	}
 	f.do(o.OrderID, Close, Request{})
-	_, err = f.svc.Do(context.Background(), "", o.OrderID, File, Request{Actor: "d"})
+	_, err = f.svc.Do(context.Background(), "", o.OrderID, File, Request{Actor: "d", Sender: "user:test"})
 	if te := asTransition(t, err); te.From != event.Closed || len(te.Allowed) != 0 {
 		t.Errorf("filing a closed order: %+v", te)
 	}
@@ -130,7 +130,9 @@ func TestBadRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.svc.Do(context.Background(), "", o.OrderID, tt.action, tt.req)
+			req := tt.req
+			req.Sender = "user:test"
+			_, err := f.svc.Do(context.Background(), "", o.OrderID, tt.action, req)
 			var fe *event.FieldError
 			if !errors.As(err, &fe) || fe.Field != tt.field {
 				t.Errorf("error %v, want one naming %s", err, tt.field)
@@ -140,7 +142,7 @@ func TestBadRequests(t *testing.T) {
 	if got := f.order(o.OrderID).State; got != event.Dispatched {
 		t.Errorf("bad requests moved the order to %s", got)
 	}
-	if _, err := f.svc.Do(context.Background(), "", "WO-none", File, Request{Actor: "a"}); !errors.Is(err, ErrNotFound) {
+	if _, err := f.svc.Do(context.Background(), "", "WO-none", File, Request{Actor: "a", Sender: "user:test"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("an unknown order: %v", err)
 	}
 }

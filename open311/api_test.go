@@ -231,7 +231,7 @@ func TestRequestsFromHistoryAndLive(t *testing.T) {
 			{dispatch.Verify, dispatch.Request{}}, {dispatch.Close, dispatch.Request{Satisfaction: 5}},
 		} {
 			f.clock.advance(time.Minute)
-			step.req.Actor = "test"
+			step.req.Actor, step.req.Sender = "test", "user:test"
 			if _, err := f.orders.Do(ctx, "", closed.ServiceRequestID, step.a, step.req); err != nil {
 				t.Fatalf("%s: %v", step.a, err)
 			}

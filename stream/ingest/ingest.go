@@ -10,6 +10,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -117,6 +118,9 @@ func New(cfg Config, index *geo.Index, b *bus.Bus, now func() time.Time) *Ingest
 // Collectors are the ingest metrics, for the server to register.
 func (in *Ingest) Collectors() []prometheus.Collector { return []prometheus.Collector{in.counted} }
 
+// ErrNoSender refuses a batch submitted without saying who sent it.
+var ErrNoSender = errors.New("ingest: no sender named for the batch")
+
 // Submit handles one posted body from sender, who is written into every
 // event stored (see event.Event.Sender). A returned error is a problem
 // with the batch as a whole (*event.BatchError); otherwise every event
@@ -129,6 +133,11 @@ func (in *Ingest) Submit(ctx context.Context, sender string, body []byte) (*Resp
 // is asked whether its n items may go on (a sender's rate limit), and its
 // error refuses the whole batch before anything is stored. Nil admits all.
 func (in *Ingest) SubmitAdmitted(ctx context.Context, sender string, body []byte, admit func(n int) error) (*Response, error) {
+	if sender == "" {
+		// Every stored event names who handed it in: a caller that does
+		// not know is a fault of the server, not of the sender.
+		return nil, ErrNoSender
+	}
 	items, err := event.DecodeBatch(body, in.cfg.MaxEvents)
 	if err != nil {
 		return nil, err

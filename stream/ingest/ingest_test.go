@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -81,6 +82,20 @@ func TestSubmitLocatesAndStores(t *testing.T) {
 		if d := planar.Distance(orb.Point(e.Location), orb.Point(f.inside)); d > 1e-5 {
 			t.Fatalf("event %s stored at %v, want %v", e.ID, e.Location, f.inside)
 		}
+	}
+}
+
+// A batch whose sender the server does not name is refused whole, and
+// nothing of it is stored.
+func TestSubmitNeedsASender(t *testing.T) {
+	f := newFixture(t)
+	body := "[" + f.order("nosender", f.inside[0], f.inside[1], "") + "]"
+	if resp, err := f.in.Submit(context.Background(), "", []byte(body)); !errors.Is(err, ErrNoSender) || resp != nil {
+		t.Fatalf("no sender: %+v, %v; want ErrNoSender", resp, err)
+	}
+	resp, err := f.in.Submit(context.Background(), "integrator:test", []byte(body))
+	if err != nil || resp.Accepted != 1 {
+		t.Fatalf("the same event with a sender: %+v, %v; want it accepted, as never seen", resp, err)
 	}
 }
 
