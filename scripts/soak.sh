@@ -18,7 +18,9 @@
 #   CLIENTS    WebSocket clients, 1 % of them whole-district wall screens (default 200)
 #   RATE       events per second the load test posts on top of the simulator (default 200)
 #   SIM_SPEED  the simulator's speed-up (default 10: it replays the last day at ten
-#              times real speed, about 2,000 patrol positions a second for Shuangliu)
+#              times real speed, about 2,000 patrol positions a second for Shuangliu);
+#              0 runs no simulator, so the load test's own orders and alarms, held at
+#              a steady count, are all the state there is and growth is the server's
 #   ADDR       loopback address to serve on (default 127.0.0.1:18790)
 #   PRESET     district seeded into a fresh data directory (default shuangliu)
 #   DATA       data directory; default a fresh one under $TMPDIR, removed afterwards
@@ -73,8 +75,12 @@ if [ ! -d "$DATA/areas" ]; then
 fi
 
 log="$DATA/serve.log"
-echo "soak: serving $DATA on $ADDR with the simulator at ${SIM_SPEED}x (log: $log)" >&2
-"$BIN" serve --demo --addr "$ADDR" --data "$DATA" --simulate --sim-speed "$SIM_SPEED" \
+simulate=(--simulate --sim-speed "$SIM_SPEED")
+if [ "$SIM_SPEED" = 0 ]; then
+	simulate=()
+fi
+echo "soak: serving $DATA on $ADDR, simulator speed ${SIM_SPEED} (log: $log)" >&2
+"$BIN" serve --demo --addr "$ADDR" --data "$DATA" "${simulate[@]}" \
 	--ws-conns-per-user $((CLIENTS + 16)) >"$log" 2>&1 &
 server=$!
 

@@ -32,6 +32,7 @@ type loadtestOptions struct {
 	data       string
 	json       bool
 	cpuProfile string
+	trace      string
 	user       string
 	password   string
 	cfg        loadtest.Config
@@ -64,6 +65,7 @@ func parseLoadtestFlags(args []string) (loadtestOptions, error) {
 	flags.StringVar(&o.user, "user", "", "user the clients watch as, signed in with --password; the in-process server's demo command centre by default")
 	flags.StringVar(&o.password, "password", envOr("GRIDPULSE_PASSWORD", ""), "password of --user (env GRIDPULSE_PASSWORD)")
 	flags.BoolVar(&o.json, "json", false, "print the report as JSON instead of tables")
+	flags.StringVar(&o.trace, "trace", "", "write a Go execution trace of the measured window's first seconds here (go tool trace)")
 	flags.StringVar(&o.cpuProfile, "cpuprofile", "", "write the measured window's CPU profile here; in-process it holds the server and the generator, whose goroutines carry the label side=loadgen (the server alone: go tool pprof -tagignore side=loadgen)")
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "usage: gridpulse loadtest [--url http://127.0.0.1:8080] [--clients N] [--rate N] [--duration D] [flags]")
@@ -150,6 +152,14 @@ func loadtestRun(ctx context.Context, o loadtestOptions) (*loadtest.Report, erro
 		}
 		defer f.Close()
 		cfg.CPUProfile = f
+	}
+	if o.trace != "" {
+		f, err := os.Create(o.trace)
+		if err != nil {
+			return nil, fmt.Errorf("--trace: %w", err)
+		}
+		defer f.Close()
+		cfg.Trace = f
 	}
 	return loadtest.Run(ctx, cfg)
 }

@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/pprof/profile"
 
 	"github.com/gridpulse/gridpulse/stream/loadtest"
 )
@@ -65,9 +69,11 @@ func TestLoadtestInProcess(t *testing.T) {
 		t.Skip("starts a server and runs for seconds")
 	}
 	data := tinyData(t)
+	cpuFile, traceFile := filepath.Join(t.TempDir(), "cpu.pprof"), filepath.Join(t.TempDir(), "run.trace")
 	o, err := parseLoadtestFlags([]string{"--data", data, "--clients", "20", "--walls", "0.1", "--rate", "500",
 		"--warmup", "1s", "--duration", "3s", "--batch", "10", "--senders", "2", "--workers", "200",
-		"--open-orders", "50", "--active-alarms", "20", "--viewport", "1-3"})
+		"--open-orders", "50", "--active-alarms", "20", "--viewport", "1-3",
+		"--cpuprofile", cpuFile, "--trace", traceFile})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +122,34 @@ func TestLoadtestInProcess(t *testing.T) {
 	}
 	if !strings.Contains(text.String(), "goal (order+alarm p99") {
 		t.Errorf("the text report has no goal line")
+	}
+	checkProfiles(t, cpuFile, traceFile)
+}
+
+// checkProfiles checks that the run wrote a CPU profile holding the
+// server's samples and a complete execution trace.
+func checkProfiles(t *testing.T, cpuFile, traceFile string) {
+	t.Helper()
+	f, err := os.Open(cpuFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	prof, err := profile.Parse(f)
+	if err != nil {
+		t.Fatalf("--cpuprofile: %v", err)
+	}
+	if len(prof.Sample) == 0 {
+		t.Errorf("--cpuprofile holds no samples")
+	}
+	tr, err := os.ReadFile(traceFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A trace starts with its header and, once stopped, holds the
+	// goroutines' stacks: a few kilobytes at the least.
+	if !bytes.HasPrefix(tr, []byte("go 1.")) || len(tr) < 4<<10 {
+		t.Errorf("--trace wrote %d bytes starting %q", len(tr), tr[:min(len(tr), 16)])
 	}
 }
 

@@ -73,6 +73,9 @@ type Config struct {
 	// CPUProfile, when set, receives the CPU profile of the measured
 	// window (in-process: server and generator, told apart by labels).
 	CPUProfile io.Writer
+	// Trace, when set, receives a Go execution trace of the measured
+	// window's first traceFor: where goroutines waited, not just what ran.
+	Trace io.Writer
 	// Logger receives progress; default slog.Default().
 	Logger *slog.Logger
 }

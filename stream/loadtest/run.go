@@ -22,6 +22,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,9 @@ const (
 	connectWait = 2 * time.Minute
 	drainWait   = 30 * time.Second
 	closeWait   = 10 * time.Second
+	// traceFor bounds an execution trace: a loaded server's second is about
+	// a megabyte, and a few seconds hold some patrol ticks.
+	traceFor = 3 * time.Second
 )
 
 // runner is one run's shared state.
@@ -298,6 +302,21 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 			profile = false
 		}
 	}
+	// traceEnd stays nil, never firing, unless a trace is being taken.
+	var traceEnd <-chan time.Time
+	if r.cfg.Trace != nil {
+		if err := trace.Start(r.cfg.Trace); err != nil {
+			w.scrapeProblems = append(w.scrapeProblems, "trace: "+err.Error())
+		} else {
+			t := time.NewTimer(traceFor)
+			traceEnd = t.C
+			defer func() {
+				if t.Stop() {
+					trace.Stop()
+				}
+			}()
+		}
+	}
 	w.serverPeakRSS = w.s0.rss
 	if w.s0.ok {
 		w.soak = append(w.soak, soakSample(w.s0, winStart))
@@ -335,6 +354,8 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 			w.serverPeakRSS = max(w.serverPeakRSS, s.rss)
 			w.soak = append(w.soak, soakSample(s, winStart))
 			r.log.Info("soak sample", "elapsed", time.Since(winStart).Round(time.Second), "rss_mb", int(s.rss/(1<<20)), "goroutines", int(s.goroutines))
+		case <-traceEnd:
+			trace.Stop()
 		case <-end.C:
 			waiting = false
 		case <-ctx.Done():
