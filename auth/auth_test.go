@@ -28,7 +28,8 @@ func testAuthority(t *testing.T) *Authority {
 	cfg := Config{Users: []User{
 		{Name: "wang", Role: RoleStreet, Area: "510116001", PasswordHash: fastHash(t, "street-pass")},
 		{Name: "li", Role: RoleCommand, Area: "510116", PasswordHash: fastHash(t, "command-pass")},
-	}, Integrators: []Integrator{{Name: "hotline", KeySHA256: HashKey("hotline-key"), Rate: 10, Burst: 20}}}
+	}, Integrators: []Integrator{{Name: "hotline", KeySHA256: HashKey("hotline-key"), Rate: 10, Burst: 20}},
+		Scrapers: []Scraper{{Name: "prometheus", KeySHA256: HashKey("prometheus-key")}}}
 	if err := cfg.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +187,25 @@ func TestIntegratorKeys(t *testing.T) {
 	}
 }
 
+func TestScraperKeys(t *testing.T) {
+	a := testAuthority(t)
+	if name, err := a.Scraper("prometheus-key"); err != nil || name != "prometheus" {
+		t.Errorf("scraper key: %q, %v", name, err)
+	}
+	// Each key opens only its own door.
+	for _, key := range []string{"", "prometheus-kez", "hotline-key"} {
+		if _, err := a.Scraper(key); !errors.Is(err, ErrUnknownScraper) {
+			t.Errorf("key %q as a scraper's: %v, want ErrUnknownScraper", key, err)
+		}
+	}
+	if _, err := a.Integrator("prometheus-key"); !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("a scraper key as an integrator's: %v", err)
+	}
+	if _, _, err := a.Verify("prometheus-key"); !errors.Is(err, ErrBadToken) {
+		t.Errorf("a scraper key as token: %v", err)
+	}
+}
+
 func TestConfigCheck(t *testing.T) {
 	hash := fastHash(t, "password")
 	user := func(mod func(*User)) Config {
@@ -208,6 +228,9 @@ func TestConfigCheck(t *testing.T) {
 			{Name: "a", Role: RoleCommand, Area: "510116", PasswordHash: hash}}}, "appears twice"},
 		{"short key hash", Config{Integrators: []Integrator{{Name: "k", KeySHA256: "abcd"}}}, "integrators[0].key_sha256"},
 		{"negative rate", Config{Integrators: []Integrator{{Name: "k", KeySHA256: HashKey("x"), Rate: -1}}}, "rate"},
+		{"scraper", Config{Users: user(func(*User) {}).Users, Scrapers: []Scraper{{Name: "prometheus", KeySHA256: HashKey("x")}}}, ""},
+		{"scraper key hash", Config{Users: user(func(*User) {}).Users, Scrapers: []Scraper{{Name: "prometheus", KeySHA256: "x"}}}, "scrapers[0].key_sha256"},
+		{"scraper named like a user", Config{Users: user(func(*User) {}).Users, Scrapers: []Scraper{{Name: "wang", KeySHA256: HashKey("x")}}}, "appears twice"},
 		{"empty", Config{}, "no users"},
 		{"token ttl too long", Config{TokenTTL: 30 * 24 * time.Hour, Users: user(func(*User) {}).Users}, "token_ttl"},
 	}

@@ -19,6 +19,7 @@ var (
 	ErrTooManyAttempts = errors.New("too many sign-in attempts for this user; wait a minute")
 	ErrBadToken        = errors.New("token is missing, expired or not valid")
 	ErrUnknownKey      = errors.New("integrator key is not known")
+	ErrUnknownScraper  = errors.New("scraper key is not known")
 )
 
 // Login attempts: a burst of five, then one every twelve seconds per user
@@ -38,6 +39,7 @@ type Authority struct {
 	mu          sync.Mutex
 	users       map[string]User
 	integrators map[string]*KeyHolder // by hex SHA-256 of the key
+	scrapers    map[string]string     // names, by hex SHA-256 of the key
 	attempts    map[string]*rate.Limiter
 
 	// dummyHash is compared against when the user is unknown, so that a
@@ -67,6 +69,7 @@ func New(cfg Config, key []byte) (*Authority, error) {
 		signer:      signer{key: key, ttl: cfg.TokenTTL, now: time.Now},
 		users:       map[string]User{},
 		integrators: map[string]*KeyHolder{},
+		scrapers:    map[string]string{},
 		attempts:    map[string]*rate.Limiter{},
 		dummyHash:   dummy,
 	}
@@ -75,6 +78,9 @@ func New(cfg Config, key []byte) (*Authority, error) {
 	}
 	for _, k := range cfg.Integrators {
 		a.integrators[k.KeySHA256] = holder(k)
+	}
+	for _, k := range cfg.Scrapers {
+		a.scrapers[k.KeySHA256] = k.Name
 	}
 	return a, nil
 }
@@ -181,6 +187,20 @@ func (a *Authority) Integrator(key string) (*KeyHolder, error) {
 		return nil, ErrUnknownKey
 	}
 	return k, nil
+}
+
+// Scraper is the name of the scraper whose key this is.
+func (a *Authority) Scraper(key string) (string, error) {
+	if key == "" {
+		return "", ErrUnknownScraper
+	}
+	a.mu.Lock()
+	name, ok := a.scrapers[HashKey(key)]
+	a.mu.Unlock()
+	if !ok {
+		return "", ErrUnknownScraper
+	}
+	return name, nil
 }
 
 // Users are the configured users, for checking their areas at start.

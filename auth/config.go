@@ -20,6 +20,8 @@ type Config struct {
 	Users    []User        `yaml:"users"`
 	// Integrators are the sources of events, one key each.
 	Integrators []Integrator `yaml:"integrators"`
+	// Scrapers are the monitoring systems that read /metrics, one key each.
+	Scrapers []Scraper `yaml:"scrapers"`
 }
 
 // User is a person who signs in.
@@ -48,6 +50,14 @@ type Integrator struct {
 	// how many at once; a burst below one full batch would refuse it.
 	Rate  float64 `yaml:"rate"`
 	Burst int     `yaml:"burst"`
+}
+
+// Scraper is a monitoring system (Prometheus, say) that reads the
+// server's metrics with a key of its own and may do nothing else.
+type Scraper struct {
+	Name string `yaml:"name"`
+	// KeySHA256 is the hex SHA-256 of the key, as for integrators.
+	KeySHA256 string `yaml:"key_sha256"`
 }
 
 // Defaults of the users file.
@@ -110,8 +120,8 @@ func (c *Config) Check() error {
 		if err := claimName(names, where, k.Name); err != nil {
 			return err
 		}
-		if b, err := hex.DecodeString(k.KeySHA256); err != nil || len(b) != 32 {
-			return fmt.Errorf("%s.key_sha256: want 64 hex digits", where)
+		if err := checkKeyHash(k.KeySHA256); err != nil {
+			return fmt.Errorf("%s.key_sha256: %w", where, err)
 		}
 		if k.Area != "" && !codePattern.MatchString(k.Area) {
 			return fmt.Errorf("%s.area %q: want an area code", where, k.Area)
@@ -126,8 +136,24 @@ func (c *Config) Check() error {
 			return fmt.Errorf("%s: rate and burst must be positive", where)
 		}
 	}
+	for i, k := range c.Scrapers {
+		where := fmt.Sprintf("scrapers[%d]", i)
+		if err := claimName(names, where, k.Name); err != nil {
+			return err
+		}
+		if err := checkKeyHash(k.KeySHA256); err != nil {
+			return fmt.Errorf("%s.key_sha256: %w", where, err)
+		}
+	}
 	if len(c.Users) == 0 && len(c.Integrators) == 0 {
 		return errors.New("no users and no integrators")
+	}
+	return nil
+}
+
+func checkKeyHash(h string) error {
+	if b, err := hex.DecodeString(h); err != nil || len(b) != 32 {
+		return errors.New("want 64 hex digits")
 	}
 	return nil
 }

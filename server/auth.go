@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/auth"
 	"github.com/gridpulse/gridpulse/open311"
 )
@@ -35,12 +36,16 @@ const (
 	accessPublic                   // anyone: health, the page, the login
 	accessIntegrator               // a source of events, by key
 	accessActor                    // a user who may move orders (command, dispatcher)
+	accessMetrics                  // a scraper by key, or a user who sees the whole district
 )
 
-// publicRoutes hold nothing about residents: health, metrics of the
-// process, the page itself, signing in, and catalogues of codes.
+// metricsPath is where the server's metrics are read.
+const metricsPath = "/metrics"
+
+// publicRoutes hold nothing about residents or the district's state:
+// health, the page itself, signing in, and catalogues of codes.
 var publicRoutes = map[string]bool{
-	"/healthz": true, "/readyz": true, "/metrics": true, "/*": true,
+	"/healthz": true, "/readyz": true, "/*": true,
 	"/api/v1/login": true, "/api/v1/login/demo": true, "/api/v1/login/renew": true,
 	"/api/v1/config": true, "/api/v1/catalogue": true, "/api/v1/dispatch": true,
 	open311Base + "/services.:format": true, open311Base + "/services/:file": true,
@@ -57,6 +62,9 @@ func routeAccess(c echo.Context) access {
 		return accessIntegrator
 	case method == http.MethodPost && path == "/api/v1/orders/:id/:action":
 		return accessActor
+	case path == metricsPath:
+		// The district's totals: open orders, alarms, connections, lag.
+		return accessMetrics
 	}
 	return accessUser
 }
@@ -105,9 +113,21 @@ func (s *Server) admit(c echo.Context, acc access) error {
 		c.Set(keyHolderKey, k)
 		return nil
 	}
+	if acc == accessMetrics {
+		if _, err := a.Scraper(bearerToken(c.Request())); err == nil {
+			return nil
+		}
+	}
 	p, exp, err := a.Verify(bearerToken(c.Request()))
 	if err != nil {
+		if acc == accessMetrics {
+			return unauthorized(c, "Authorization", "a scraper key or a district user's token is needed: Authorization: Bearer <key>")
+		}
 		return unauthorized(c, "Authorization", "sign in first: "+err.Error())
+	}
+	if acc == accessMetrics && len(p.Area) > area.CodeLen(area.District) {
+		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Field: "area",
+			Message: fmt.Sprintf("the metrics are the whole district's; a user of area %s may not read them", p.Area)}
 	}
 	if acc == accessActor && !p.CanAct() {
 		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Field: "role",

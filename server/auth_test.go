@@ -27,8 +27,9 @@ var accessUsers = []testUser{
 }
 
 // newAccessServer is the test server with the live pipeline and a real
-// authority: the users above and an integrator "hotline" with key
-// "hotline-key" and the given burst.
+// authority: the users above, an integrator "hotline" with key
+// "hotline-key" and the given burst, and a scraper "prometheus" with key
+// "prometheus-key".
 func newAccessServer(t *testing.T, cfg Config, burst int) *Server {
 	t.Helper()
 	s, err := New(cfg, Deps{Frontend: testFrontend, Logger: slog.New(slog.DiscardHandler)})
@@ -40,8 +41,14 @@ func newAccessServer(t *testing.T, cfg Config, burst int) *Server {
 		t.Fatal(err)
 	}
 	startPipeline(t, s, areas, pipelineParts{})
-	s.SetAuth(newTestAuthority(t, accessUsers,
-		testIntegrator{auth.Integrator{Name: "hotline", Rate: 1, Burst: burst}, "hotline-key"}))
+	users := testAuthConfig(t, accessUsers,
+		testIntegrator{auth.Integrator{Name: "hotline", Rate: 1, Burst: burst}, "hotline-key"})
+	users.Scrapers = []auth.Scraper{{Name: "prometheus", KeySHA256: auth.HashKey("prometheus-key")}}
+	a, err := auth.New(users, testKeyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetAuth(a)
 	return s
 }
 
@@ -76,6 +83,7 @@ func TestRoutesNeedASignedInUser(t *testing.T) {
 		{http.MethodPost, "/api/v1/orders/WO-1/dispatch", http.StatusUnauthorized},
 		{http.MethodPost, "/api/v1/events", http.StatusUnauthorized},
 		{http.MethodGet, "/open311/v2/requests.json", http.StatusUnauthorized},
+		{http.MethodGet, "/metrics", http.StatusUnauthorized},
 	}
 	for _, tt := range tests {
 		rec := do(t, s, tt.method, tt.target, nil, nil)
@@ -99,6 +107,44 @@ func TestRoutesNeedASignedInUser(t *testing.T) {
 	}
 	if rec := do(t, s, http.MethodGet, "/api/v1/live/counts", bearer(t, s, "command"), nil); rec.Code != http.StatusOK {
 		t.Errorf("signed in = %d %s", rec.Code, rec.Body)
+	}
+}
+
+// The metrics are the whole district's totals: a scraper's key or the
+// token of a user who sees the district reads them, no one else.
+func TestMetricsNeedAScraperOrTheDistrict(t *testing.T) {
+	s := newAccessServer(t, Config{}, 100)
+	key := func(k string) http.Header { return http.Header{"Authorization": {"Bearer " + k}} }
+	tests := []struct {
+		name   string
+		header http.Header
+		want   int
+		field  string
+	}{
+		{"scraper key", key("prometheus-key"), http.StatusOK, ""},
+		{"command centre", bearer(t, s, "command"), http.StatusOK, ""},
+		{"district dispatcher", bearer(t, s, "dispatcher"), http.StatusOK, ""},
+		{"street leader", bearer(t, s, "street"), http.StatusForbidden, "area"},
+		{"community secretary", bearer(t, s, "community"), http.StatusForbidden, "area"},
+		{"integrator key", key("hotline-key"), http.StatusUnauthorized, "Authorization"},
+		{"wrong key", key("prometheus-kez"), http.StatusUnauthorized, "Authorization"},
+		{"nothing", nil, http.StatusUnauthorized, "Authorization"},
+	}
+	for _, tt := range tests {
+		rec := do(t, s, http.MethodGet, "/metrics", tt.header, nil)
+		if rec.Code != tt.want {
+			t.Errorf("%s: /metrics = %d, want %d: %.200s", tt.name, rec.Code, tt.want, rec.Body)
+			continue
+		}
+		if tt.want == http.StatusOK {
+			if !strings.Contains(rec.Body.String(), "go_goroutines") {
+				t.Errorf("%s: the answer holds no metrics: %.200s", tt.name, rec.Body)
+			}
+			continue
+		}
+		if d := decodeError(t, rec); d.Field != tt.field {
+			t.Errorf("%s: %d names %q, want %q", tt.name, tt.want, d.Field, tt.field)
+		}
 	}
 }
 

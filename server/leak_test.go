@@ -106,7 +106,6 @@ func routeProbes() map[string]routeProbe {
 	return map[string]routeProbe{
 		"GET /healthz":                     {public: true, calls: fixed(get("/healthz"))},
 		"GET /readyz":                      {public: true, calls: fixed(get("/readyz"))},
-		"GET /metrics":                     {public: true, calls: fixed(get("/metrics"))},
 		"GET /*":                           {public: true, calls: fixed(get("/"), get("/index.html"), get("/assets/index-abc123.js"), get("/favicon.svg"))},
 		"GET /api/v1/config":               {public: true, calls: fixed(get("/api/v1/config"))},
 		"GET /api/v1/catalogue":            {public: true, calls: fixed(get("/api/v1/catalogue"))},
@@ -119,6 +118,7 @@ func routeProbes() map[string]routeProbe {
 			return []probeCall{jsonBody("/api/v1/login", fmt.Sprintf(`{"user":%q,"password":"not the password"}`, u.name))}
 		}},
 
+		"GET /metrics":       {calls: fixed(get("/metrics"))},
 		"GET /api/v1/me":     {calls: fixed(get("/api/v1/me"))},
 		"GET /api/v1/layers": {calls: fixed(get("/api/v1/layers"))},
 		"GET /api/v1/labels": {calls: fixed(get("/api/v1/labels").seen())},

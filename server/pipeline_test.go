@@ -139,6 +139,16 @@ type testIntegrator struct {
 // with a test key.
 func newTestAuthority(t *testing.T, users []testUser, integrators ...testIntegrator) *auth.Authority {
 	t.Helper()
+	a, err := auth.New(testAuthConfig(t, users, integrators...), testKeyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// testAuthConfig is the users file of newTestAuthority.
+func testAuthConfig(t *testing.T, users []testUser, integrators ...testIntegrator) auth.Config {
+	t.Helper()
 	cfg := auth.Config{}
 	for _, u := range users {
 		// The cheapest cost: the tests sign in, they do not guard anything.
@@ -152,11 +162,7 @@ func newTestAuthority(t *testing.T, users []testUser, integrators ...testIntegra
 		in.KeySHA256 = auth.HashKey(in.key)
 		cfg.Integrators = append(cfg.Integrators, in.Integrator)
 	}
-	a, err := auth.New(cfg, testKeyBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return cfg
 }
 
 // testKeyBytes signs the tokens of the tests.

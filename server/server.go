@@ -112,7 +112,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/healthz", s.getHealthz)
 	e.Match(getHead, "/readyz", s.getReadyz)
-	e.Match(getHead, "/metrics", echo.WrapHandler(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
+	e.Match(getHead, metricsPath, echo.WrapHandler(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
 	e.Match(getHead, "/tiles/:z/:x/:y", s.getTile)
 	e.Match(getHead, "/api/v1/layers", s.getLayers)
 	e.Match(getHead, "/api/v1/labels", s.getLabels)

@@ -51,8 +51,9 @@ func ingestRequest(ctx context.Context, base string, body []byte) (*http.Request
 	return req, nil
 }
 
-// userGet reads path as the demo command centre into dest and returns the
-// status; it signs in on first use.
+// userGet reads path as the demo command centre into dest (JSON, or the
+// raw body into a *[]byte) and returns the status; it signs in on first
+// use.
 func (p *serverProcess) userGet(t *testing.T, path string, dest any) int {
 	t.Helper()
 	if p.token == "" {
@@ -81,10 +82,16 @@ func (p *serverProcess) userGet(t *testing.T, path string, dest any) int {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if res.StatusCode == http.StatusOK && dest != nil {
-		if err := json.NewDecoder(res.Body).Decode(dest); err != nil {
-			t.Fatalf("GET %s: %v", path, err)
-		}
+	if res.StatusCode != http.StatusOK || dest == nil {
+		return res.StatusCode
+	}
+	if raw, ok := dest.(*[]byte); ok {
+		*raw, err = io.ReadAll(res.Body)
+	} else {
+		err = json.NewDecoder(res.Body).Decode(dest)
+	}
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
 	}
 	return res.StatusCode
 }
@@ -363,12 +370,10 @@ func waitWritten(t *testing.T, p *serverProcess, upTo map[string]uint64) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		res, err := http.Get(p.base + "/metrics")
-		if err != nil {
-			t.Fatal(err)
+		var text []byte
+		if status := p.userGet(t, "/metrics", &text); status != http.StatusOK {
+			t.Fatalf("/metrics: %d", status)
 		}
-		text, _ := io.ReadAll(res.Body)
-		res.Body.Close()
 		behind := ""
 		for stream, seq := range upTo {
 			var written uint64

@@ -19,12 +19,13 @@ import (
 )
 
 func init() {
-	register("users", "make the entries of a users file (password hashes, integrator keys) and check one", runUsers)
+	register("users", "make the entries of a users file (password hashes, integrator and scraper keys) and check one", runUsers)
 }
 
 const usersUsage = `usage:
   gridpulse users hash                 read a password (twice on a terminal) and print its bcrypt hash
-  gridpulse users key NAME             print a new integrator key and the users-file entry for it
+  gridpulse users key NAME [--scraper] print a new integrator key (or a scraper's, which reads /metrics
+                                       and nothing else) and the users-file entry for it
   gridpulse users check FILE [--data DIR]
                                        check a users file and that every user's area exists`
 
@@ -36,10 +37,13 @@ func runUsers(ctx context.Context, args []string) error {
 	case "hash":
 		return usersHash(os.Stdin, os.Stdout)
 	case "key":
-		if len(args) != 2 {
-			return errors.New(usersUsage)
+		switch {
+		case len(args) == 2:
+			return usersKey(os.Stdout, args[1], false)
+		case len(args) == 3 && args[2] == "--scraper":
+			return usersKey(os.Stdout, args[1], true)
 		}
-		return usersKey(os.Stdout, args[1])
+		return errors.New(usersUsage)
 	case "check":
 		return usersCheck(os.Stdout, args[1:])
 	}
@@ -84,16 +88,24 @@ func usersHash(in *os.File, out io.Writer) error {
 	return err
 }
 
-// usersKey prints a new random key, to hand to the integrator, and the
-// entry that lets it in, which keeps only the key's hash.
-func usersKey(out io.Writer, name string) error {
+// usersKey prints a new random key, to hand to the integrator (or the
+// scraper), and the entry that lets it in, which keeps only the key's hash.
+func usersKey(out io.Writer, name string, scraper bool) error {
 	key := rand.Text() + rand.Text()
 	k := auth.Integrator{Name: name, KeySHA256: auth.HashKey(key)}
+	// Names follow one rule in every section of the file.
 	if err := (&auth.Config{Integrators: []auth.Integrator{k}}).Check(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(out, "key (give it to %s; it is not kept): %s\n\nintegrators:\n  - name: %s\n    key_sha256: %s\n    rate: %d\n    burst: %d\n",
-		name, key, name, k.KeySHA256, auth.DefaultIntegratorRate, auth.DefaultIntegratorBurst)
+	if _, err := fmt.Fprintf(out, "key (give it to %s; it is not kept): %s\n\n", name, key); err != nil {
+		return err
+	}
+	if scraper {
+		_, err := fmt.Fprintf(out, "scrapers:\n  - name: %s\n    key_sha256: %s\n", name, k.KeySHA256)
+		return err
+	}
+	_, err := fmt.Fprintf(out, "integrators:\n  - name: %s\n    key_sha256: %s\n    rate: %d\n    burst: %d\n",
+		name, k.KeySHA256, auth.DefaultIntegratorRate, auth.DefaultIntegratorBurst)
 	return err
 }
 
@@ -124,6 +136,7 @@ func usersCheck(out io.Writer, args []string) error {
 			return err
 		}
 	}
-	_, err = fmt.Fprintf(out, "%s: %d users, %d integrators, tokens valid %v\n", file, len(cfg.Users), len(cfg.Integrators), cfg.TokenTTL)
+	_, err = fmt.Fprintf(out, "%s: %d users, %d integrators, %d scrapers, tokens valid %v\n",
+		file, len(cfg.Users), len(cfg.Integrators), len(cfg.Scrapers), cfg.TokenTTL)
 	return err
 }

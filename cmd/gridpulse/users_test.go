@@ -13,7 +13,7 @@ import (
 
 func TestUsersKeyPrintsAnEntryThatLetsTheKeyIn(t *testing.T) {
 	var out bytes.Buffer
-	if err := usersKey(&out, "hotline-12345"); err != nil {
+	if err := usersKey(&out, "hotline-12345", false); err != nil {
 		t.Fatal(err)
 	}
 	key := regexp.MustCompile(`it is not kept\): (\S+)`).FindStringSubmatch(out.String())
@@ -36,8 +36,40 @@ func TestUsersKeyPrintsAnEntryThatLetsTheKeyIn(t *testing.T) {
 	if k, err := a.Integrator(key[1]); err != nil || k.Principal.Name != "hotline-12345" {
 		t.Errorf("the printed key is not let in: %v", err)
 	}
-	if err := usersKey(&out, "Not A Name"); err == nil {
+	if err := usersKey(&out, "Not A Name", false); err == nil {
 		t.Error("a bad name was taken")
+	}
+}
+
+func TestUsersKeyPrintsAScraperEntry(t *testing.T) {
+	var out bytes.Buffer
+	if err := usersKey(&out, "prometheus", true); err != nil {
+		t.Fatal(err)
+	}
+	key := regexp.MustCompile(`it is not kept\): (\S+)`).FindStringSubmatch(out.String())
+	if key == nil {
+		t.Fatalf("no key in %q", out.String())
+	}
+	// A file lets someone in besides its scrapers.
+	entry := "integrators:\n  - name: hotline\n    key_sha256: " + auth.HashKey("hotline-key") + "\n" +
+		out.String()[strings.Index(out.String(), "scrapers:"):]
+	path := filepath.Join(t.TempDir(), "users.yaml")
+	if err := os.WriteFile(path, []byte(entry), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := auth.LoadConfig(path)
+	if err != nil {
+		t.Fatalf("the printed entry does not load: %v\n%s", err, entry)
+	}
+	a, err := auth.New(cfg, bytes.Repeat([]byte("k"), 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, err := a.Scraper(key[1]); err != nil || name != "prometheus" {
+		t.Errorf("the printed key is not let in as a scraper: %q, %v", name, err)
+	}
+	if _, err := a.Integrator(key[1]); err == nil {
+		t.Error("a scraper's key posts events")
 	}
 }
 

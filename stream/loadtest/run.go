@@ -291,7 +291,7 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 	}
 	w.m0 = sampleMachine()
 	var err error
-	if w.s0, err = scrapeServer(ctx, r.hc, r.base); err != nil {
+	if w.s0, err = scrapeServer(ctx, r.hc, r.base, r.cfg.Token); err != nil {
 		w.scrapeProblems = append(w.scrapeProblems, err.Error())
 	}
 	var prof bytes.Buffer
@@ -336,7 +336,7 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 	for waiting := true; waiting; {
 		select {
 		case <-tick.C:
-			if s, err := scrapeServer(ctx, r.hc, r.base); err == nil {
+			if s, err := scrapeServer(ctx, r.hc, r.base, r.cfg.Token); err == nil {
 				w.serverPeakRSS = max(w.serverPeakRSS, s.rss)
 			}
 			elapsed := time.Since(winStart).Seconds()
@@ -346,7 +346,7 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 			}
 			r.log.Info("measuring", "elapsed", time.Since(winStart).Round(time.Second), "posted_per_s", int(float64(posted)/elapsed))
 		case <-soakTick.C:
-			s, err := scrapeServer(ctx, r.hc, r.base)
+			s, err := scrapeServer(ctx, r.hc, r.base, r.cfg.Token)
 			if err != nil {
 				w.scrapeProblems = append(w.scrapeProblems, "soak sample: "+err.Error())
 				continue
@@ -378,7 +378,7 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 			}
 		}
 	}
-	if w.s1, err = scrapeServer(ctx, r.hc, r.base); err != nil {
+	if w.s1, err = scrapeServer(ctx, r.hc, r.base, r.cfg.Token); err != nil {
 		w.scrapeProblems = append(w.scrapeProblems, err.Error())
 	}
 	w.serverPeakRSS = max(w.serverPeakRSS, w.s1.rss)

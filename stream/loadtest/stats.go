@@ -115,14 +115,18 @@ type serverSample struct {
 	ok         bool
 }
 
-// scrapeServer reads the server's /metrics.
-func scrapeServer(ctx context.Context, hc *http.Client, base string) (serverSample, error) {
+// scrapeServer reads the server's /metrics with a district user's token
+// (or a scraper's key).
+func scrapeServer(ctx context.Context, hc *http.Client, base, token string) (serverSample, error) {
 	s := serverSample{at: time.Now()}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
 	if err != nil {
 		return s, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
