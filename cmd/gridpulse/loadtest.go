@@ -145,21 +145,19 @@ func loadtestRun(ctx context.Context, o loadtestOptions) (*loadtest.Report, erro
 			return nil, fmt.Errorf("loadtest: %w", err)
 		}
 	}
-	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
+	for _, out := range []struct {
+		flag, path string
+		to         *io.Writer
+	}{{"--cpuprofile", o.cpuProfile, &cfg.CPUProfile}, {"--trace", o.trace, &cfg.Trace}} {
+		if out.path == "" {
+			continue
+		}
+		f, err := os.Create(out.path)
 		if err != nil {
-			return nil, fmt.Errorf("--cpuprofile: %w", err)
+			return nil, fmt.Errorf("%s: %w", out.flag, err)
 		}
 		defer f.Close()
-		cfg.CPUProfile = f
-	}
-	if o.trace != "" {
-		f, err := os.Create(o.trace)
-		if err != nil {
-			return nil, fmt.Errorf("--trace: %w", err)
-		}
-		defer f.Close()
-		cfg.Trace = f
+		*out.to = f
 	}
 	return loadtest.Run(ctx, cfg)
 }

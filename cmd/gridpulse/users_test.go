@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,47 +13,42 @@ import (
 )
 
 func TestUsersKeyPrintsAnEntryThatLetsTheKeyIn(t *testing.T) {
-	var out bytes.Buffer
-	if err := usersKey(&out, "hotline-12345", false); err != nil {
-		t.Fatal(err)
-	}
-	key := regexp.MustCompile(`it is not kept\): (\S+)`).FindStringSubmatch(out.String())
-	if key == nil {
-		t.Fatalf("no key in %q", out.String())
-	}
-	entry := out.String()[strings.Index(out.String(), "integrators:"):]
-	path := filepath.Join(t.TempDir(), "users.yaml")
-	if err := os.WriteFile(path, []byte(entry), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := auth.LoadConfig(path)
-	if err != nil {
-		t.Fatalf("the printed entry does not load: %v\n%s", err, entry)
-	}
-	a, err := auth.New(cfg, bytes.Repeat([]byte("k"), 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if k, err := a.Integrator(key[1]); err != nil || k.Principal.Name != "hotline-12345" {
+	key, a := printedKey(t, "hotline-12345", false)
+	if k, err := a.Integrator(key); err != nil || k.Principal.Name != "hotline-12345" {
 		t.Errorf("the printed key is not let in: %v", err)
 	}
-	if err := usersKey(&out, "Not A Name", false); err == nil {
+	if err := usersKey(io.Discard, "Not A Name", false); err == nil {
 		t.Error("a bad name was taken")
 	}
 }
 
 func TestUsersKeyPrintsAScraperEntry(t *testing.T) {
+	key, a := printedKey(t, "prometheus", true)
+	if name, err := a.Scraper(key); err != nil || name != "prometheus" {
+		t.Errorf("the printed key is not let in as a scraper: %q, %v", name, err)
+	}
+	if _, err := a.Integrator(key); err == nil {
+		t.Error("a scraper's key posts events")
+	}
+}
+
+// printedKey runs users key and loads the entry it printed as a users
+// file (beside an integrator for a scraper's, since a file must let
+// someone in), returning the key and the authority of that file.
+func printedKey(t *testing.T, name string, scraper bool) (string, *auth.Authority) {
+	t.Helper()
 	var out bytes.Buffer
-	if err := usersKey(&out, "prometheus", true); err != nil {
+	if err := usersKey(&out, name, scraper); err != nil {
 		t.Fatal(err)
 	}
 	key := regexp.MustCompile(`it is not kept\): (\S+)`).FindStringSubmatch(out.String())
 	if key == nil {
 		t.Fatalf("no key in %q", out.String())
 	}
-	// A file lets someone in besides its scrapers.
-	entry := "integrators:\n  - name: hotline\n    key_sha256: " + auth.HashKey("hotline-key") + "\n" +
-		out.String()[strings.Index(out.String(), "scrapers:"):]
+	entry := out.String()[strings.Index(out.String(), "\n\n")+2:]
+	if scraper {
+		entry = "integrators:\n  - name: hotline\n    key_sha256: " + auth.HashKey("hotline-key") + "\n" + entry
+	}
 	path := filepath.Join(t.TempDir(), "users.yaml")
 	if err := os.WriteFile(path, []byte(entry), 0o600); err != nil {
 		t.Fatal(err)
@@ -65,12 +61,7 @@ func TestUsersKeyPrintsAScraperEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if name, err := a.Scraper(key[1]); err != nil || name != "prometheus" {
-		t.Errorf("the printed key is not let in as a scraper: %q, %v", name, err)
-	}
-	if _, err := a.Integrator(key[1]); err == nil {
-		t.Error("a scraper's key posts events")
-	}
+	return key[1], a
 }
 
 func TestUsersCheck(t *testing.T) {
