@@ -114,20 +114,11 @@ func (s *Server) admit(c echo.Context, acc access) error {
 		return nil
 	}
 	if acc == accessMetrics {
-		if _, err := a.Scraper(bearerToken(c.Request())); err == nil {
-			return nil
-		}
+		return admitMetrics(c, a)
 	}
 	p, exp, err := a.Verify(bearerToken(c.Request()))
 	if err != nil {
-		if acc == accessMetrics {
-			return unauthorized(c, "Authorization", "a scraper key or a district user's token is needed: Authorization: Bearer <key>")
-		}
 		return unauthorized(c, "Authorization", "sign in first: "+err.Error())
-	}
-	if acc == accessMetrics && len(p.Area) > area.CodeLen(area.District) {
-		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Field: "area",
-			Message: fmt.Sprintf("the metrics are the whole district's; a user of area %s may not read them", p.Area)}
 	}
 	if acc == accessActor && !p.CanAct() {
 		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Field: "role",
@@ -135,6 +126,25 @@ func (s *Server) admit(c echo.Context, acc access) error {
 	}
 	setPrincipal(c, p)
 	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), expiryKey{}, exp)))
+	return nil
+}
+
+// admitMetrics lets a scraper's key or the token of a user whose area is
+// the whole district read the metrics.
+func admitMetrics(c echo.Context, a *auth.Authority) error {
+	credential := bearerToken(c.Request())
+	if _, err := a.Scraper(credential); err == nil {
+		return nil
+	}
+	p, _, err := a.Verify(credential)
+	if err != nil {
+		return unauthorized(c, "Authorization", "a scraper's key or a district user's token is needed: Authorization: Bearer <key>")
+	}
+	if len(p.Area) > area.CodeLen(area.District) {
+		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Field: "area",
+			Message: fmt.Sprintf("the metrics are the whole district's; a user of area %s may not read them", p.Area)}
+	}
+	setPrincipal(c, p)
 	return nil
 }
 
