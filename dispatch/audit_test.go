@@ -11,6 +11,7 @@ import (
 	"github.com/gridpulse/gridpulse/analytics/writer"
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 )
 
 // Every step, made by a person or by the scheduler, reaches ClickHouse
@@ -42,7 +43,7 @@ func TestAuditTrailFromClickHouse(t *testing.T) {
 
 		audit := NewAudit(store.Engine())
 		var trail []AuditRecord
-		waitFor(t, "the audit trail in ClickHouse", func() bool {
+		eventually.Holds(t, "the audit trail in ClickHouse", func() bool {
 			var err error
 			trail, err = audit.Trail(context.Background(), "", o.OrderID, o.Area.Street)
 			if err != nil {

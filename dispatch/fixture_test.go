@@ -15,6 +15,7 @@ import (
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/geo"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 	"github.com/gridpulse/gridpulse/seed"
 	"github.com/gridpulse/gridpulse/stream/bus"
 	"github.com/gridpulse/gridpulse/stream/ingest"
@@ -217,7 +218,7 @@ func (f *fixture) patrol(id string, home *area.Area, p event.Position, onDuty bo
 	if err != nil || resp.Accepted != 1 {
 		f.t.Fatalf("patrol %s: %v %+v", id, err, resp)
 	}
-	waitFor(f.t, "worker "+id, func() bool {
+	eventually.Holds(f.t, "worker "+id, func() bool {
 		for _, n := range f.state.NearestWorkers(orb.Point(p), 1000, false, "") {
 			if n.Worker.WorkerID == id && n.Worker.Updated.Equal(e.Time.Time) {
 				return true
@@ -230,19 +231,6 @@ func (f *fixture) patrol(id string, home *area.Area, p event.Position, onDuty bo
 // offset is p moved by metres east.
 func offset(p event.Position, east float64) event.Position {
 	return event.Position{p[0] + east/(111_320*0.86), p[1]} // cos(30.6°) ≈ 0.86
-}
-
-// waitFor polls cond until it holds; the bound only keeps a broken
-// pipeline from hanging the test.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // asTransition is err as a *TransitionError, or a test failure.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -112,19 +113,19 @@ func TestSchedulerRunWakesAtTheDeadline(t *testing.T) {
 			t.Errorf("Run: %v", err)
 		}
 	}()
-	waitFor(t, "the scheduler to sleep", func() bool { return f.clock.sleepers() == 1 })
+	eventually.Holds(t, "the scheduler to sleep", func() bool { return f.clock.sleepers() == 1 })
 
 	// An order due before the deadline it plans for wakes it to plan again.
 	low := f.report(f.grids[2], "facility.elevator", "low") // 48 h
-	waitFor(t, "the scheduler to plan for the first order", func() bool {
+	eventually.Holds(t, "the scheduler to plan for the first order", func() bool {
 		return sc.next.Load() == low.Deadline.UnixNano()
 	})
 	o := f.report(f.grids[2], "facility.elevator", "urgent") // 2 h
-	waitFor(t, "the scheduler to plan for the earlier deadline", func() bool {
+	eventually.Holds(t, "the scheduler to plan for the earlier deadline", func() bool {
 		return sc.next.Load() == o.Deadline.UnixNano()
 	})
 	f.clock.Advance(2 * time.Hour)
-	waitFor(t, "the escalation", func() bool { return f.order(o.OrderID).State == event.Escalated })
+	eventually.Holds(t, "the escalation", func() bool { return f.order(o.OrderID).State == event.Escalated })
 	got := f.order(o.OrderID)
 	if got.Escalations != 1 || !got.Updated.Equal(t0.Add(2*time.Hour)) {
 		t.Errorf("escalated at %v with %d escalations, want at the deadline", got.Updated, got.Escalations)
@@ -146,7 +147,7 @@ func TestSchedulerLeavesDeadlinesPastOnArrival(t *testing.T) {
 	if resp, err := f.in.Submit(context.Background(), "integrator:test", []byte(body)); err != nil || resp.Accepted != 1 {
 		t.Fatalf("posting an old order: %v %+v", err, resp)
 	}
-	waitFor(t, "the old order", func() bool { _, ok := f.state.Order("WO-old"); return ok })
+	eventually.Holds(t, "the old order", func() bool { _, ok := f.state.Order("WO-old"); return ok })
 	fresh := f.report(g, "environment.parking", "urgent")
 
 	f.clock.Advance(3 * time.Hour)
@@ -202,7 +203,7 @@ func TestSchedulerEscalatesWhatFellDueWhileDown(t *testing.T) {
 		wg.Wait()
 	}()
 	for _, id := range []string{o.OrderID, "WO-restored"} {
-		waitFor(t, "the escalation of "+id, func() bool {
+		eventually.Holds(t, "the escalation of "+id, func() bool {
 			got, ok := state.Order(id)
 			return ok && got.State == event.Escalated
 		})

@@ -19,6 +19,7 @@ import (
 	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/geo"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 	"github.com/gridpulse/gridpulse/seed"
 	"github.com/gridpulse/gridpulse/stream/bus"
 	"github.com/gridpulse/gridpulse/stream/ingest"
@@ -248,7 +249,7 @@ func TestRequestsFromHistoryAndLive(t *testing.T) {
 		var all []ServiceRequest
 		// The writer stores events in batches: wait until ClickHouse has
 		// the closing step.
-		waitFor(t, "the closed request in ClickHouse", func() bool {
+		eventually.Holds(t, "the closed request in ClickHouse", func() bool {
 			var err error
 			if all, err = f.api.Requests(ctx, "", url.Values{}); err != nil {
 				t.Fatal(err)
@@ -372,16 +373,3 @@ func (f *fixture) other(t *testing.T, l area.Layer, code string) string {
 }
 
 func equalStrings(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }
-
-// waitFor polls cond until it holds; the bound only keeps a broken
-// pipeline from hanging the test.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}

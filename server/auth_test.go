@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/gridpulse/gridpulse/auth"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 )
 
 // accessUsers are one user per role over the test areas (street
@@ -257,7 +258,7 @@ func TestIngestNeedsAKeyWithinItsRate(t *testing.T) {
 	// The live state applies the stream in order: once it holds k7, it
 	// would hold anything of the refused batches stored before it.
 	state := s.live.Load().State
-	waitUntil(t, "order WO-k7 in the live state", func() bool { _, ok := state.Order("WO-k7"); return ok })
+	eventually.Holds(t, "order WO-k7 in the live state", func() bool { _, ok := state.Order("WO-k7"); return ok })
 	for _, id := range []string{"k0", "k1", "k2", "k3", "k6"} {
 		if _, ok := state.Order("WO-" + id); ok {
 			t.Errorf("refused order %s is in the live state", id)

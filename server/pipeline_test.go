@@ -183,16 +183,3 @@ func signIn(t *testing.T, s *Server, name, password string) http.Header {
 	}
 	return http.Header{"Authorization": {"Bearer " + ans.Value}}
 }
-
-// waitUntil polls cond until it holds; the bound only keeps a broken
-// pipeline from hanging the test.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}

@@ -18,6 +18,7 @@ import (
 	"github.com/gridpulse/gridpulse/auth"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -229,7 +230,7 @@ func (f *scopeServer) postPlaces(t *testing.T) {
 // it a moment later.
 func (f *scopeServer) waitLive(t *testing.T, ready func(live.Snapshot) bool) {
 	t.Helper()
-	waitUntil(t, "the posted events in the live state", func() bool {
+	eventually.Holds(t, "the posted events in the live state", func() bool {
 		return ready(f.state.Snapshot(live.Query{Layers: live.AllLayers}))
 	})
 }

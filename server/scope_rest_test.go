@@ -18,6 +18,7 @@ import (
 	"github.com/gridpulse/gridpulse/auth"
 	"github.com/gridpulse/gridpulse/geo"
 	"github.com/gridpulse/gridpulse/geo/tile"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 	"github.com/gridpulse/gridpulse/open311"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
@@ -176,11 +177,11 @@ func (f *restFixture) post(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("posting the events: %d %s", rec.Code, rec.Body)
 	}
-	waitUntil(t, "the orders and workers in the live state", func() bool {
+	eventually.Holds(t, "the orders and workers in the live state", func() bool {
 		c := f.state.Counts("")
 		return c.OpenOrders == len(restPlaces) && c.WorkersOnDuty == len(restPlaces)
 	})
-	waitUntil(t, "the orders in ClickHouse", func() bool {
+	eventually.Holds(t, "the orders in ClickHouse", func() bool {
 		var tr struct {
 			Totals struct{ Opened int } `json:"totals"`
 			Open   int                  `json:"open"`
@@ -654,7 +655,7 @@ func (f *restFixture) testActions(t *testing.T) {
 	var hist struct {
 		Steps []struct{ To, Actor, Sender string } `json:"steps"`
 	}
-	waitUntil(t, "the filing in the audit trail", func() bool {
+	eventually.Holds(t, "the filing in the audit trail", func() bool {
 		return f.getJSON(t, restCommand, "/api/v1/orders/"+restA1.order()+"/history", &hist) == http.StatusOK && len(hist.Steps) == 2
 	})
 	want := []struct{ To, Actor, Sender string }{

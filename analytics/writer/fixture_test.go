@@ -189,20 +189,3 @@ func (r *running) caughtUp(t *testing.T, stream string, seq uint64) (bool, strin
 	got := uint64(r.metric(t, "gridpulse_analytics_written_seq", stream))
 	return got >= seq, fmt.Sprintf("%s written up to seq %d of %d", stream, got, seq)
 }
-
-// eventually polls cond until it holds; a run that never gets there fails
-// after a minute with cond's last word. It asserts nothing about time.
-func eventually(t *testing.T, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never happened; last: %s", what, state)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}

@@ -19,6 +19,7 @@ import (
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/geo"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 	"github.com/gridpulse/gridpulse/seed"
 	"github.com/gridpulse/gridpulse/stream/bus"
 	"github.com/gridpulse/gridpulse/stream/ingest"
@@ -83,12 +84,12 @@ func TestWriterBackfillsOutagesUnderIngest(t *testing.T) {
 			}
 			// Once the events sink has failed, it holds its place until
 			// ClickHouse is back.
-			eventually(t, name+": the writer failing", func() (bool, string) {
+			eventually.HoldsWith(t, name+": the writer failing", func() (bool, string) {
 				f := eventFailures() - failedEvents
 				return f >= 1, fmt.Sprintf("%v failed writes", f)
 			})
 			held := writtenEvents()
-			eventually(t, name+": the writer retrying while senders are acknowledged", func() (bool, string) {
+			eventually.HoldsWith(t, name+": the writer retrying while senders are acknowledged", func() (bool, string) {
 				f, p := failures()-failed, load.batches.Load()-posted
 				return f >= 4 && p >= 60, fmt.Sprintf("%v failed writes, %d batches acknowledged", f, p)
 			})
@@ -101,12 +102,12 @@ func TestWriterBackfillsOutagesUnderIngest(t *testing.T) {
 				}
 			}
 			during, _ := lastSeqs(t, b)
-			eventually(t, name+": the backlog written", func() (bool, string) {
+			eventually.HoldsWith(t, name+": the backlog written", func() (bool, string) {
 				return r.caughtUp(t, bus.EventsStream, during)
 			})
 		}
 
-		eventually(t, "the first events written", func() (bool, string) {
+		eventually.HoldsWith(t, "the first events written", func() (bool, string) {
 			return writtenEvents() > 0, "nothing written yet"
 		})
 		outage("inserts refused",
@@ -129,7 +130,7 @@ func TestWriterBackfillsOutagesUnderIngest(t *testing.T) {
 			})
 		// Some load after the last outage, then the senders stop.
 		posted := load.batches.Load()
-		eventually(t, "senders posting after the outages", func() (bool, string) {
+		eventually.HoldsWith(t, "senders posting after the outages", func() (bool, string) {
 			n := load.batches.Load() - posted
 			return n >= 40, fmt.Sprintf("%d batches", n)
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/gridpulse/gridpulse/analytics"
 	"github.com/gridpulse/gridpulse/analytics/analyticstest"
 	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 	"github.com/gridpulse/gridpulse/stream/bus"
 )
 
@@ -42,8 +43,8 @@ func lastSeqs(t *testing.T, b *bus.Bus) (events, patrols uint64) {
 func waitCaughtUp(t *testing.T, r *running, b *bus.Bus) {
 	t.Helper()
 	ev, pt := lastSeqs(t, b)
-	eventually(t, "writing the events stream", func() (bool, string) { return r.caughtUp(t, bus.EventsStream, ev) })
-	eventually(t, "writing the patrol stream", func() (bool, string) { return r.caughtUp(t, bus.PatrolStream, pt) })
+	eventually.HoldsWith(t, "writing the events stream", func() (bool, string) { return r.caughtUp(t, bus.EventsStream, ev) })
+	eventually.HoldsWith(t, "writing the patrol stream", func() (bool, string) { return r.caughtUp(t, bus.PatrolStream, pt) })
 }
 
 func checkSummary(t *testing.T, store *analytics.Store, evs []*event.Event) {
@@ -157,7 +158,7 @@ func TestWriterWaitsOutRefusedWritesInOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		publish(t, b, during)
-		eventually(t, "the writer retrying", func() (bool, string) {
+		eventually.HoldsWith(t, "the writer retrying", func() (bool, string) {
 			n := r.metric(t, "gridpulse_analytics_batch_failures_total", bus.EventsStream)
 			return n >= 3, fmt.Sprintf("%v failed attempts", n)
 		})

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/internal/eventually"
 	"github.com/gridpulse/gridpulse/stream/bus"
 )
 
@@ -41,18 +42,6 @@ func running(t *testing.T, s *State, b *bus.Bus) (stop func()) {
 		if err := <-done; err != context.Canceled {
 			t.Errorf("Run returned %v", err)
 		}
-	}
-}
-
-// waitFor polls cond until it holds or 20 s pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -130,7 +119,7 @@ func TestRebuildAfterRestart(t *testing.T) {
 			last = max(last, a.Seq)
 		}
 	}
-	waitFor(t, "the second batch", func() bool { return s1.Seq() >= last })
+	eventually.Holds(t, "the second batch", func() bool { return s1.Seq() >= last })
 	before := dump(t, s1)
 	stop()
 	b.Close()
@@ -155,7 +144,7 @@ func TestRebuildAfterRestart(t *testing.T) {
 
 	// And it goes on following.
 	acks = publish(t, b, lifeEvents(3, now)...)
-	waitFor(t, "the third batch", func() bool { return s2.Seq() >= acks[len(acks)-7].Seq })
+	eventually.Holds(t, "the third batch", func() bool { return s2.Seq() >= acks[len(acks)-7].Seq })
 	if c := s2.Counts(""); c.OpenOrders != 27 {
 		t.Errorf("open orders after a third batch = %d, want 27", c.OpenOrders)
 	}
@@ -220,7 +209,7 @@ func TestFollowsLivePositions(t *testing.T) {
 	at := time.Now().UTC()
 	// Core NATS keeps nothing for a subscriber that has not subscribed
 	// yet, so the position is sent again, newer each time, until it lands.
-	waitFor(t, "a live position", func() bool {
+	eventually.Holds(t, "a live position", func() bool {
 		at = at.Add(time.Millisecond)
 		e := &event.Event{ID: "live-" + at.Format(time.RFC3339Nano), Type: event.TypePatrol,
 			Time: event.Time{Time: at}, Location: event.Position{103.92, 30.57},
