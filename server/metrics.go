@@ -1,6 +1,7 @@
 package server
 
 import (
+	"regexp"
 	"strconv"
 	"time"
 
@@ -43,7 +44,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	reg.MustRegister(
 		m.requests, m.duration, m.areas,
-		collectors.NewGoCollector(),
+		// The heap still in use after the last collection: a leak shows
+		// in it, where the heap's size also swings with GOGC.
+		collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(
+			collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/gc/heap/live:bytes$`)})),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m

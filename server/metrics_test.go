@@ -29,6 +29,7 @@ func TestMetricsExposition(t *testing.T) {
 		`gridpulse_areas{layer="compound"} 3`,
 		`gridpulse_areas{layer="street"} 1`,
 		`go_goroutines `,
+		`go_gc_heap_live_bytes `,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -183,7 +183,7 @@ func TestLoadtestSoakInProcess(t *testing.T) {
 		t.Fatalf("soak report %+v", s)
 	}
 	for _, x := range s.Samples {
-		if x.RSS <= 0 || x.HeapInuse <= 0 || x.Goroutines <= 0 || x.ElapsedS < 0 || x.ElapsedS > rep.WindowS+1 {
+		if x.RSS <= 0 || x.HeapInuse <= 0 || x.LiveHeap <= 0 || x.Goroutines <= 0 || x.ElapsedS < 0 || x.ElapsedS > rep.WindowS+1 {
 			t.Errorf("sample %+v", x)
 		}
 	}

@@ -15,13 +15,15 @@ import (
 // MaxSoakDuration bounds the measured time of a soak.
 const MaxSoakDuration = 12 * time.Hour
 
-// The soak's bounds: the last quarter's median resident memory may be at
-// most soakRSSGrowth above the first quarter's, its goroutines at most
-// soakGoroutineGrowth above plus soakGoroutineSlack (requests and
-// connections come and go); a soak takes at least minSoakSamples samples,
-// two in each quarter.
+// The soak's bounds: the last quarter's median live heap and native memory
+// may each be at most soakMemoryGrowth above the first quarter's, its
+// goroutines at most soakGoroutineGrowth above plus soakGoroutineSlack
+// (requests and connections come and go); a soak takes at least
+// minSoakSamples samples, two in each quarter. Resident memory is reported
+// but not judged when the live heap is known: it also grows while the
+// heap fills out to the collector's goal (GOGC), which is no leak.
 const (
-	soakRSSGrowth       = 0.10
+	soakMemoryGrowth    = 0.10
 	soakGoroutineGrowth = 0.10
 	soakGoroutineSlack  = 10
 	minSoakSamples      = 8
@@ -32,6 +34,9 @@ type SoakSample struct {
 	ElapsedS  float64 `json:"elapsed_s"`  // since the measured window began
 	RSS       float64 `json:"rss"`        // process_resident_memory_bytes
 	HeapInuse float64 `json:"heap_inuse"` // go_memstats_heap_inuse_bytes
+	// LiveHeap is the heap in use after the last collection
+	// (go_gc_heap_live_bytes): what the program keeps, whatever GOGC.
+	LiveHeap float64 `json:"live_heap"`
 	// GoHeld is the memory the Go runtime holds from the system
 	// (go_memstats_sys_bytes less what it has released): RSS beyond it is
 	// native, the embedded ClickHouse's above all.
@@ -45,7 +50,7 @@ type SoakSample struct {
 }
 
 func soakSample(s serverSample, windowStart time.Time) SoakSample {
-	return SoakSample{ElapsedS: s.at.Sub(windowStart).Seconds(), RSS: s.rss, HeapInuse: s.heapInuse, GoHeld: s.goHeld,
+	return SoakSample{ElapsedS: s.at.Sub(windowStart).Seconds(), RSS: s.rss, HeapInuse: s.heapInuse, LiveHeap: s.liveHeap, GoHeld: s.goHeld,
 		Goroutines: s.goroutines, WSConns: s.wsConns, OpenOrders: s.openOrders, WriterLag: s.writerLag}
 }
 
@@ -57,8 +62,11 @@ type SoakReport struct {
 	// last quarter of the window, field by field.
 	First SoakSample `json:"first_quarter"`
 	Last  SoakSample `json:"last_quarter"`
-	// RSSGrowth and GoroutineGrowth are Last over First, less one.
+	// The growths are Last over First, less one: native memory is RSS
+	// beyond what the Go runtime holds.
 	RSSGrowth       float64 `json:"rss_growth"`
+	LiveHeapGrowth  float64 `json:"live_heap_growth"`
+	NativeGrowth    float64 `json:"native_growth"`
 	GoroutineGrowth float64 `json:"goroutine_growth"`
 	Stable          bool    `json:"stable"`
 	Verdict         string  `json:"verdict"`
@@ -83,19 +91,34 @@ func judgeSoak(samples []SoakSample, windowS, everyS float64) *SoakReport {
 	}
 	rep.First, rep.Last = medians(first), medians(last)
 	rep.RSSGrowth = growth(rep.First.RSS, rep.Last.RSS)
+	rep.LiveHeapGrowth = growth(rep.First.LiveHeap, rep.Last.LiveHeap)
+	rep.NativeGrowth = growth(rep.First.RSS-rep.First.GoHeld, rep.Last.RSS-rep.Last.GoHeld)
 	rep.GoroutineGrowth = growth(rep.First.Goroutines, rep.Last.Goroutines)
-	rssOK := rep.RSSGrowth <= soakRSSGrowth
+	var memory, memoryOK bool
+	summary := fmt.Sprintf("resident memory %s → %s (%+.1f %%)", mb(rep.First.RSS), mb(rep.Last.RSS), 100*rep.RSSGrowth)
+	if rep.First.LiveHeap > 0 {
+		// A server that says its live heap is judged on it and on its
+		// native memory.
+		memory, memoryOK = true, rep.LiveHeapGrowth <= soakMemoryGrowth && rep.NativeGrowth <= soakMemoryGrowth
+		summary = fmt.Sprintf("live heap %s → %s (%+.1f %%), native memory %s → %s (%+.1f %%), ",
+			mb(rep.First.LiveHeap), mb(rep.Last.LiveHeap), 100*rep.LiveHeapGrowth,
+			mb(rep.First.RSS-rep.First.GoHeld), mb(rep.Last.RSS-rep.Last.GoHeld), 100*rep.NativeGrowth) + summary
+	} else {
+		memoryOK = rep.RSSGrowth <= soakMemoryGrowth
+	}
 	goOK := rep.Last.Goroutines <= rep.First.Goroutines*(1+soakGoroutineGrowth)+soakGoroutineSlack
-	rep.Stable = rssOK && goOK
-	summary := fmt.Sprintf("resident memory %s → %s (%+.1f %%), goroutines %.0f → %.0f (%+.1f %%), first quarter's medians against the last's",
-		mb(rep.First.RSS), mb(rep.Last.RSS), 100*rep.RSSGrowth, rep.First.Goroutines, rep.Last.Goroutines, 100*rep.GoroutineGrowth)
+	rep.Stable = memoryOK && goOK
+	summary += fmt.Sprintf(", goroutines %.0f → %.0f (%+.1f %%), first quarter's medians against the last's",
+		rep.First.Goroutines, rep.Last.Goroutines, 100*rep.GoroutineGrowth)
 	switch {
 	case rep.Stable:
 		rep.Verdict = "stable: " + summary
 	case !goOK:
 		rep.Verdict = "GROWING: goroutines pile up: " + summary
+	case memory:
+		rep.Verdict = fmt.Sprintf("GROWING: the live heap or native memory rose more than %.0f %%: %s", 100*soakMemoryGrowth, summary)
 	default:
-		rep.Verdict = fmt.Sprintf("GROWING: memory rose more than %.0f %%: %s; run longer to tell a leak from caches filling", 100*soakRSSGrowth, summary)
+		rep.Verdict = fmt.Sprintf("GROWING: memory rose more than %.0f %%: %s; run longer to tell a leak from caches filling", 100*soakMemoryGrowth, summary)
 	}
 	return rep
 }
@@ -124,6 +147,7 @@ func medians(samples []SoakSample) SoakSample {
 		ElapsedS:   med(func(s SoakSample) float64 { return s.ElapsedS }),
 		RSS:        med(func(s SoakSample) float64 { return s.RSS }),
 		HeapInuse:  med(func(s SoakSample) float64 { return s.HeapInuse }),
+		LiveHeap:   med(func(s SoakSample) float64 { return s.LiveHeap }),
 		GoHeld:     med(func(s SoakSample) float64 { return s.GoHeld }),
 		Goroutines: med(func(s SoakSample) float64 { return s.Goroutines }),
 		WSConns:    med(func(s SoakSample) float64 { return s.WSConns }),
@@ -136,9 +160,9 @@ func medians(samples []SoakSample) SoakSample {
 func (s *SoakReport) writeText(out io.Writer) error {
 	fmt.Fprintf(out, "\nsoak: the server sampled every %s\n", time.Duration(s.EveryS*float64(time.Second)))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "elapsed\tRSS\tGo heap\tGo held\tnative\tgoroutines\tWebSockets\topen orders\twriter lag\t\n")
+	fmt.Fprintf(tw, "elapsed\tRSS\tlive heap\tGo heap\tGo held\tnative\tgoroutines\tWebSockets\topen orders\twriter lag\t\n")
 	row := func(name string, x SoakSample) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t\n", name, mb(x.RSS), mb(x.HeapInuse), mb(x.GoHeld), mb(x.RSS-x.GoHeld),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t\n", name, mb(x.RSS), mb(x.LiveHeap), mb(x.HeapInuse), mb(x.GoHeld), mb(x.RSS-x.GoHeld),
 			x.Goroutines, x.WSConns, x.OpenOrders, x.WriterLag)
 	}
 	for _, x := range s.Samples {

@@ -21,6 +21,19 @@ func samplesOver(n int, window float64, rssMB, goroutines func(f float64) float6
 	return out
 }
 
+// heapSamplesOver is n samples of a server that reports its live heap:
+// live heap, Go-held and native memory in MB by the fraction of the window
+// passed; resident memory is held plus native.
+func heapSamplesOver(n int, window float64, live, held, native func(f float64) float64) []SoakSample {
+	out := make([]SoakSample, n)
+	for i := range out {
+		f := float64(i) / float64(n-1)
+		out[i] = SoakSample{ElapsedS: f * window, LiveHeap: live(f) * (1 << 20), GoHeld: held(f) * (1 << 20),
+			RSS: (held(f) + native(f)) * (1 << 20), Goroutines: 470}
+	}
+	return out
+}
+
 func TestJudgeSoak(t *testing.T) {
 	flat := func(v float64) func(float64) float64 { return func(float64) float64 { return v } }
 	tests := []struct {
@@ -40,6 +53,13 @@ func TestJudgeSoak(t *testing.T) {
 		{"goroutines piling up", samplesOver(20, 600, flat(800), func(f float64) float64 { return 120 + 200*f }), false, "goroutines pile up"},
 		{"goroutines within the slack", samplesOver(20, 600, flat(800), func(f float64) float64 { return 30 + 8*f }), true, "stable"},
 		{"too few samples", samplesOver(4, 600, flat(800), flat(120)), false, "not judged"},
+		// A server that reports its live heap is judged on it.
+		{"the heap filling out to the collector's goal", heapSamplesOver(20, 1800, flat(300),
+			func(f float64) float64 { return 400 + 500*min(1, 2*f) }, flat(450)), true, "stable: live heap 300 MB"},
+		{"live heap rising", heapSamplesOver(20, 1800, func(f float64) float64 { return 300 * (1 + 0.4*f) },
+			flat(900), flat(450)), false, "live heap or native memory rose"},
+		{"native memory rising", heapSamplesOver(20, 1800, flat(300),
+			flat(900), func(f float64) float64 { return 450 * (1 + 0.4*f) }), false, "live heap or native memory rose"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

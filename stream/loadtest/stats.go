@@ -105,6 +105,7 @@ type serverSample struct {
 	rss        float64 // process_resident_memory_bytes
 	goroutines float64
 	heapInuse  float64 // go_memstats_heap_inuse_bytes
+	liveHeap   float64 // go_gc_heap_live_bytes
 	goHeld     float64 // go_memstats_sys_bytes less go_memstats_heap_released_bytes
 	wsConns    float64
 	openOrders float64 // gridpulse_live_open_orders
@@ -154,6 +155,7 @@ func scrapeServer(ctx context.Context, hc *http.Client, base, token string) (ser
 	s.rss = sum("process_resident_memory_bytes")
 	s.goroutines = sum("go_goroutines")
 	s.heapInuse = sum("go_memstats_heap_inuse_bytes")
+	s.liveHeap = sum("go_gc_heap_live_bytes")
 	s.goHeld = sum("go_memstats_sys_bytes") - sum("go_memstats_heap_released_bytes")
 	s.openOrders = sum("gridpulse_live_open_orders")
 	s.writerLag = sum("gridpulse_analytics_lag_events")
