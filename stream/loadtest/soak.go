@@ -94,12 +94,12 @@ func judgeSoak(samples []SoakSample, windowS, everyS float64) *SoakReport {
 	rep.LiveHeapGrowth = growth(rep.First.LiveHeap, rep.Last.LiveHeap)
 	rep.NativeGrowth = growth(rep.First.RSS-rep.First.GoHeld, rep.Last.RSS-rep.Last.GoHeld)
 	rep.GoroutineGrowth = growth(rep.First.Goroutines, rep.Last.Goroutines)
-	var memory, memoryOK bool
+	var byLiveHeap, memoryOK bool
 	summary := fmt.Sprintf("resident memory %s → %s (%+.1f %%)", mb(rep.First.RSS), mb(rep.Last.RSS), 100*rep.RSSGrowth)
 	if rep.First.LiveHeap > 0 {
 		// A server that says its live heap is judged on it and on its
 		// native memory.
-		memory, memoryOK = true, rep.LiveHeapGrowth <= soakMemoryGrowth && rep.NativeGrowth <= soakMemoryGrowth
+		byLiveHeap, memoryOK = true, rep.LiveHeapGrowth <= soakMemoryGrowth && rep.NativeGrowth <= soakMemoryGrowth
 		summary = fmt.Sprintf("live heap %s → %s (%+.1f %%), native memory %s → %s (%+.1f %%), ",
 			mb(rep.First.LiveHeap), mb(rep.Last.LiveHeap), 100*rep.LiveHeapGrowth,
 			mb(rep.First.RSS-rep.First.GoHeld), mb(rep.Last.RSS-rep.Last.GoHeld), 100*rep.NativeGrowth) + summary
@@ -115,7 +115,7 @@ func judgeSoak(samples []SoakSample, windowS, everyS float64) *SoakReport {
 		rep.Verdict = "stable: " + summary
 	case !goOK:
 		rep.Verdict = "GROWING: goroutines pile up: " + summary
-	case memory:
+	case byLiveHeap:
 		rep.Verdict = fmt.Sprintf("GROWING: the live heap or native memory rose more than %.0f %%: %s", 100*soakMemoryGrowth, summary)
 	default:
 		rep.Verdict = fmt.Sprintf("GROWING: memory rose more than %.0f %%: %s; run longer to tell a leak from caches filling", 100*soakMemoryGrowth, summary)
