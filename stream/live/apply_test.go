@@ -2,6 +2,7 @@ package live
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -273,5 +274,51 @@ func TestSnapshotPlusLaterChangesIsTheState(t *testing.T) {
 		if ids(got) != final {
 			t.Fatalf("snapshot at version %d plus later changes = %s, want %s", snap.Version, ids(got), final)
 		}
+	}
+}
+
+// Past MaxKeptClosed the orders and alarms closed longest ago are
+// forgotten first; open ones are never.
+func TestSweepKeepsAtMostMaxKeptClosed(t *testing.T) {
+	c := newClock()
+	s := New(Config{Clock: c.Now, MaxKeptClosed: 3})
+	seq := uint64(0)
+	next := func() uint64 { seq++; return seq }
+	for i := range 6 {
+		id := fmt.Sprintf("WO%d", i)
+		s.Apply(orderMsg(next(), "r"+id, id, event.Received, time.Duration(i)*time.Minute, posA, chainA))
+		if i < 5 { // WO5 stays open
+			s.Apply(orderMsg(next(), "c"+id, id, event.Closed, time.Duration(i)*time.Minute+time.Second, posA, chainA))
+		}
+		al := fmt.Sprintf("AL%d", i)
+		s.Apply(alarmMsg(next(), "r"+al, al, event.Raise, time.Duration(i)*time.Minute, posB, chainB))
+		s.Apply(alarmMsg(next(), "c"+al, al, event.Clear, time.Duration(i)*time.Minute+time.Second, posB, chainB))
+	}
+	s.Sweep()
+	var keptOrders, keptAlarms []string
+	for id, e := range s.orders {
+		if e.closed {
+			keptOrders = append(keptOrders, id)
+		}
+	}
+	for id, e := range s.alarms {
+		if e.cleared {
+			keptAlarms = append(keptAlarms, id)
+		}
+	}
+	slices.Sort(keptOrders)
+	slices.Sort(keptAlarms)
+	if got := fmt.Sprint(keptOrders, keptAlarms); got != "[WO2 WO3 WO4] [AL3 AL4 AL5]" {
+		t.Errorf("kept closed: %s, want the three closed last of each", got)
+	}
+	if got := s.Counts(""); got.OpenOrders != 1 {
+		t.Errorf("open orders after the sweep: %+v", got)
+	}
+	// A late repeat of a kept order's event changes nothing; one of a
+	// forgotten order's brings it back, which is the bound's price.
+	s.Apply(orderMsg(next(), "rWO4", "WO4", event.Received, 4*time.Minute, posA, chainA))
+	s.Apply(orderMsg(next(), "rWO0", "WO0", event.Received, 0, posA, chainA))
+	if got := s.Counts(""); got.OpenOrders != 2 {
+		t.Errorf("open orders after the late repeats: %d, want WO5 and WO0", got.OpenOrders)
 	}
 }

@@ -67,6 +67,11 @@ type Config struct {
 	// (by its closing event's time) so that late repeats of its events do
 	// not bring it back.
 	KeepClosed time.Duration
+	// MaxKeptClosed bounds how many closed orders, and how many cleared
+	// alarms, are remembered: past it the ones closed longest ago are
+	// forgotten first, so a flood of short-lived orders cannot hold
+	// KeepClosed's worth of them in memory.
+	MaxKeptClosed int
 	// SweepInterval is how often Run re-evaluates clock-made fields:
 	// overdue orders, worker statuses, forgotten workers.
 	SweepInterval time.Duration
@@ -77,10 +82,13 @@ type Config struct {
 // DefaultConfig is the configuration the zero fields default to.
 func DefaultConfig() Config {
 	return Config{
-		StaleAfter:    2 * time.Minute,
-		OfflineAfter:  10 * time.Minute,
-		ForgetAfter:   15 * time.Minute,
-		KeepClosed:    24 * time.Hour,
+		StaleAfter:   2 * time.Minute,
+		OfflineAfter: 10 * time.Minute,
+		ForgetAfter:  15 * time.Minute,
+		KeepClosed:   24 * time.Hour,
+		// A district closes about 750 orders a day: the bound is weeks of
+		// them, some 50 MB at most per layer.
+		MaxKeptClosed: 20_000,
 		SweepInterval: time.Second,
 		Clock:         time.Now,
 	}
@@ -105,6 +113,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.KeepClosed <= 0 {
 		c.KeepClosed = d.KeepClosed
+	}
+	if c.MaxKeptClosed <= 0 {
+		c.MaxKeptClosed = d.MaxKeptClosed
 	}
 	if c.SweepInterval <= 0 {
 		c.SweepInterval = d.SweepInterval

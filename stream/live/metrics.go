@@ -14,6 +14,8 @@ var (
 	overdueDesc    = prometheus.NewDesc("gridpulse_live_overdue_orders", "Open work orders past their deadline.", nil, nil)
 	alarmsDesc     = prometheus.NewDesc("gridpulse_live_active_alarms", "Raised or acknowledged alarms.", nil, nil)
 	workersDesc    = prometheus.NewDesc("gridpulse_live_workers", "Grid workers in the live state, by status.", []string{"status"}, nil)
+	keptDesc       = prometheus.NewDesc("gridpulse_live_kept_closed",
+		"Closed work orders and cleared alarms remembered to recognise late repeats, by layer.", []string{"layer"}, nil)
 )
 
 // gauges reads the state's tallies at scrape time.
@@ -24,6 +26,7 @@ func (g *gauges) Describe(ch chan<- *prometheus.Desc) {
 	ch <- overdueDesc
 	ch <- alarmsDesc
 	ch <- workersDesc
+	ch <- keptDesc
 }
 
 func (g *gauges) Collect(ch chan<- prometheus.Metric) {
@@ -34,7 +37,10 @@ func (g *gauges) Collect(ch chan<- prometheus.Metric) {
 	for k, v := range t.workers {
 		byStatus[k] = v
 	}
+	keptOrders, keptAlarms := len(s.orders)-t.openOrders, len(s.alarms)-t.alarms
 	s.mu.RUnlock()
+	ch <- prometheus.MustNewConstMetric(keptDesc, prometheus.GaugeValue, float64(keptOrders), string(Orders))
+	ch <- prometheus.MustNewConstMetric(keptDesc, prometheus.GaugeValue, float64(keptAlarms), string(Alarms))
 	ch <- prometheus.MustNewConstMetric(openOrdersDesc, prometheus.GaugeValue, float64(t.openOrders))
 	ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(t.overdue))
 	ch <- prometheus.MustNewConstMetric(alarmsDesc, prometheus.GaugeValue, float64(t.alarms))

@@ -169,6 +169,11 @@ func TestReadyWithNothingToReplay(t *testing.T) {
 
 func TestCollectors(t *testing.T) {
 	s := queryState(t)
+	// One order closed and one alarm cleared, which the state remembers.
+	s.Apply(orderMsg(100, "k1", "WO-K", event.Received, 0, posA, chainA))
+	s.Apply(orderMsg(101, "k2", "WO-K", event.Closed, time.Minute, posA, chainA))
+	s.Apply(alarmMsg(102, "k3", "AL-K", event.Raise, 0, posB, chainB))
+	s.Apply(alarmMsg(103, "k4", "AL-K", event.Clear, time.Minute, posB, chainB))
 	reg := prometheus.NewPedanticRegistry()
 	for _, c := range s.Collectors() {
 		if err := reg.Register(c); err != nil {
@@ -192,7 +197,8 @@ func TestCollectors(t *testing.T) {
 	want := map[string]float64{
 		"gridpulse_live_open_orders": 3, "gridpulse_live_overdue_orders": 1, "gridpulse_live_active_alarms": 1,
 		"gridpulse_live_workers/active": 2, "gridpulse_live_workers/stale": 0, "gridpulse_live_workers/offline": 0,
-		"gridpulse_live_applied_messages_total/EVENTS": 5, "gridpulse_live_applied_messages_total/PATROLS": 2,
+		"gridpulse_live_applied_messages_total/EVENTS": 9, "gridpulse_live_applied_messages_total/PATROLS": 2,
+		"gridpulse_live_kept_closed/orders": 1, "gridpulse_live_kept_closed/alarms": 1,
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("metrics = %v\nwant      %v", got, want)

@@ -1,11 +1,17 @@
 package live
 
+import (
+	"slices"
+	"time"
+)
+
 // Sweep re-evaluates what depends on the clock alone: it marks orders
 // whose deadline has passed as overdue, moves silent workers to stale and
 // off-line and forgets them after ForgetAfter, and drops closed orders and
-// cleared alarms kept longer than KeepClosed. Each change is notified like
-// one made by an event (with Seq 0). Run calls it every SweepInterval;
-// callers driving the state with their own clock call it themselves.
+// cleared alarms kept longer than KeepClosed or beyond MaxKeptClosed.
+// Each change is notified like one made by an event (with Seq 0). Run
+// calls it every SweepInterval; callers driving the state with their own
+// clock call it themselves.
 func (s *State) Sweep() {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
@@ -33,6 +39,10 @@ func (s *State) Sweep() {
 			delete(s.alarms, id)
 		}
 	}
+	forgetOldest(s.orders, len(s.orders)-s.tally.openOrders, s.cfg.MaxKeptClosed,
+		func(e *orderEntry) (time.Time, bool) { return e.closedAt, e.closed })
+	forgetOldest(s.alarms, len(s.alarms)-s.tally.alarms, s.cfg.MaxKeptClosed,
+		func(e *alarmEntry) (time.Time, bool) { return e.clearedAt, e.cleared })
 	for id, old := range s.workers {
 		status := s.status(now, old.Updated.Time)
 		if status == old.Status {
@@ -55,4 +65,26 @@ func (s *State) Sweep() {
 	}
 	s.mu.Unlock()
 	s.notify()
+}
+
+// forgetOldest drops the closed entries of m closed longest ago until at
+// most max of the kept ones are left.
+func forgetOldest[E any](m map[string]E, kept, max int, closed func(E) (time.Time, bool)) {
+	if kept <= max {
+		return
+	}
+	type aged struct {
+		id string
+		at time.Time
+	}
+	all := make([]aged, 0, kept)
+	for id, e := range m {
+		if at, ok := closed(e); ok {
+			all = append(all, aged{id, at})
+		}
+	}
+	slices.SortFunc(all, func(a, b aged) int { return a.at.Compare(b.at) })
+	for _, a := range all[:len(all)-max] {
+		delete(m, a.id)
+	}
 }

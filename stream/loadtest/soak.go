@@ -44,6 +44,9 @@ type SoakSample struct {
 	Goroutines float64 `json:"goroutines"`     // go_goroutines
 	WSConns    float64 `json:"ws_connections"` // gridpulse_ws_connections
 	OpenOrders float64 `json:"open_orders"`    // gridpulse_live_open_orders
+	// KeptClosed is the closed orders and cleared alarms the live state
+	// remembers (gridpulse_live_kept_closed, both layers).
+	KeptClosed float64 `json:"kept_closed"`
 	// WriterLag is the events the analytics writer had still to write
 	// (gridpulse_analytics_lag_events, both streams).
 	WriterLag float64 `json:"writer_lag"`
@@ -51,7 +54,7 @@ type SoakSample struct {
 
 func soakSample(s serverSample, windowStart time.Time) SoakSample {
 	return SoakSample{ElapsedS: s.at.Sub(windowStart).Seconds(), RSS: s.rss, HeapInuse: s.heapInuse, LiveHeap: s.liveHeap, GoHeld: s.goHeld,
-		Goroutines: s.goroutines, WSConns: s.wsConns, OpenOrders: s.openOrders, WriterLag: s.writerLag}
+		Goroutines: s.goroutines, WSConns: s.wsConns, OpenOrders: s.openOrders, KeptClosed: s.keptClosed, WriterLag: s.writerLag}
 }
 
 // SoakReport is a soak's samples and the verdict on their growth.
@@ -152,6 +155,7 @@ func medians(samples []SoakSample) SoakSample {
 		Goroutines: med(func(s SoakSample) float64 { return s.Goroutines }),
 		WSConns:    med(func(s SoakSample) float64 { return s.WSConns }),
 		OpenOrders: med(func(s SoakSample) float64 { return s.OpenOrders }),
+		KeptClosed: med(func(s SoakSample) float64 { return s.KeptClosed }),
 		WriterLag:  med(func(s SoakSample) float64 { return s.WriterLag }),
 	}
 }
@@ -160,10 +164,10 @@ func medians(samples []SoakSample) SoakSample {
 func (s *SoakReport) writeText(out io.Writer) error {
 	fmt.Fprintf(out, "\nsoak: the server sampled every %s\n", time.Duration(s.EveryS*float64(time.Second)))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "elapsed\tRSS\tlive heap\tGo heap\tGo held\tnative\tgoroutines\tWebSockets\topen orders\twriter lag\t\n")
+	fmt.Fprintf(tw, "elapsed\tRSS\tlive heap\tGo heap\tGo held\tnative\tgoroutines\tWebSockets\topen orders\tkept closed\twriter lag\t\n")
 	row := func(name string, x SoakSample) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t\n", name, mb(x.RSS), mb(x.LiveHeap), mb(x.HeapInuse), mb(x.GoHeld), mb(x.RSS-x.GoHeld),
-			x.Goroutines, x.WSConns, x.OpenOrders, x.WriterLag)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t\n", name, mb(x.RSS), mb(x.LiveHeap), mb(x.HeapInuse), mb(x.GoHeld), mb(x.RSS-x.GoHeld),
+			x.Goroutines, x.WSConns, x.OpenOrders, x.KeptClosed, x.WriterLag)
 	}
 	for _, x := range s.Samples {
 		row(time.Duration(x.ElapsedS*float64(time.Second)).Round(time.Second).String(), x)

@@ -109,6 +109,7 @@ type serverSample struct {
 	goHeld     float64 // go_memstats_sys_bytes less go_memstats_heap_released_bytes
 	wsConns    float64
 	openOrders float64 // gridpulse_live_open_orders
+	keptClosed float64 // gridpulse_live_kept_closed, both layers
 	writerLag  float64 // gridpulse_analytics_lag_events, both streams
 	resyncs    float64 // gridpulse_ws_resyncs_total
 	drops      float64 // gridpulse_ws_queue_drops_total
@@ -158,6 +159,7 @@ func scrapeServer(ctx context.Context, hc *http.Client, base, token string) (ser
 	s.liveHeap = sum("go_gc_heap_live_bytes")
 	s.goHeld = sum("go_memstats_sys_bytes") - sum("go_memstats_heap_released_bytes")
 	s.openOrders = sum("gridpulse_live_open_orders")
+	s.keptClosed = sum("gridpulse_live_kept_closed")
 	s.writerLag = sum("gridpulse_analytics_lag_events")
 	s.wsConns = sum("gridpulse_ws_connections")
 	s.resyncs = sum("gridpulse_ws_resyncs_total")
