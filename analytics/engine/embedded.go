@@ -211,8 +211,11 @@ func (e *embedded) Insert(ctx context.Context, b *Block) error {
 	if err != nil {
 		return fmt.Errorf("engine: insert into %s: writing the rows: %w", b.Table, err)
 	}
-	// The file names its columns' types itself.
-	return e.Exec(ctx, b.insertHead()+" SELECT * FROM file(?, 'Native')", f.Name())
+	// The file names its columns' types itself. One thread: the engine
+	// shares the process's cores with the live path, and an insert taking
+	// them all (its views too) stalls ingest and the WebSocket writers for
+	// its length; a batch goes at about the same rate on one.
+	return e.Exec(ctx, b.insertHead()+" SELECT * FROM file(?, 'Native') SETTINGS max_threads = 1, max_insert_threads = 1", f.Name())
 }
 
 // spoolBuffers hold a batch's rows while they are written out.
