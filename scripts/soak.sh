@@ -58,11 +58,14 @@ if [ -z "${DATA:-}" ]; then
 	made_data=1
 fi
 server=
+loadtest=
 cleanup() {
-	if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-		kill -TERM "$server"
-		wait "$server" || true
-	fi
+	for pid in $loadtest $server; do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid"
+			wait "$pid" || true
+		fi
+	done
 	if [ -n "$made_data" ]; then
 		rm -rf "$DATA"
 	fi
@@ -72,6 +75,11 @@ trap 'exit 130' INT TERM
 
 if [ ! -d "$DATA/areas" ]; then
 	"$BIN" seed --preset "$PRESET" --out "$DATA/areas" >/dev/null
+fi
+
+if curl -fsS "http://$ADDR/healthz" >/dev/null 2>&1; then
+	echo "soak: something already serves $ADDR; stop it or set ADDR" >&2
+	exit 2
 fi
 
 log="$DATA/serve.log"
@@ -97,11 +105,16 @@ for _ in $(seq 1 600); do
 done
 
 status=0
+# In the background and waited for, so that a signal stops the soak at once
+# (bash runs a trap only when the command in the foreground returns).
 # shellcheck disable=SC2086 # LOADTEST_FLAGS is a list of flags
 "$BIN" loadtest --url "http://$ADDR" --data "$DATA" --key "$KEY" --user demo-command --password demo \
 	--clients "$CLIENTS" --rate "$RATE" --open-orders 300 --active-alarms 100 \
 	--warmup "$WARMUP" --duration "$DURATION" --soak "$EVERY" \
-	${LOADTEST_FLAGS:-} || status=$?
+	${LOADTEST_FLAGS:-} &
+loadtest=$!
+wait "$loadtest" || status=$?
+loadtest=
 
 errors=$(grep -c 'level=ERROR' "$log" || true)
 echo "soak: the server logged $errors errors" >&2
