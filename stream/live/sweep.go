@@ -68,7 +68,8 @@ func (s *State) Sweep() {
 }
 
 // forgetOldest drops the closed entries of m closed longest ago until at
-// most max of the kept ones are left.
+// most max of them are left; kept, their count by the state's tally, spares
+// the walk when it is within the bound.
 func forgetOldest[E any](m map[string]E, kept, max int, closed func(E) (time.Time, bool)) {
 	if kept <= max {
 		return
@@ -82,6 +83,9 @@ func forgetOldest[E any](m map[string]E, kept, max int, closed func(E) (time.Tim
 		if at, ok := closed(e); ok {
 			all = append(all, aged{id, at})
 		}
+	}
+	if len(all) <= max {
+		return
 	}
 	slices.SortFunc(all, func(a, b aged) int { return a.at.Compare(b.at) })
 	for _, a := range all[:len(all)-max] {
