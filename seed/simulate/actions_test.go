@@ -26,19 +26,7 @@ import (
 // which accept every one of them — the simulated life cycles follow the
 // server's state machine — while escalations are left to the server.
 func TestActionsDriveTheServersStateMachine(t *testing.T) {
-	d := tinyDistrict(t)
-	ix := geo.NewIndex(d.Areas)
-	b, err := bus.Open(context.Background(), bus.DefaultConfig(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	state := live.New(live.Config{})
-	in := ingest.New(ingest.DefaultConfig(), ix, b, nil)
-	svc, err := dispatch.New(dispatch.Config{}, dispatch.Deps{Door: in, State: state, Areas: d.Areas})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, state, url := dispatchServer(t)
 	// Steps taken through the actions carry the server's time; the past's
 	// events their own, at least twelve hours ago.
 	real := time.Now().UTC().Truncate(time.Second)
@@ -49,30 +37,9 @@ func TestActionsDriveTheServersStateMachine(t *testing.T) {
 		}
 	})
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := server.New(server.Config{}, server.Deps{Logger: quiet, Open: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.SetAreas(server.Areas{Index: ix, Tiles: tile.NewRenderer(ix, tile.Config{})}); err != nil {
-		t.Fatal(err)
-	}
-	srv.SetLive(server.Live{Ingest: in, State: state, Hub: http.NotFoundHandler(), Check: b.Check})
-	srv.SetDispatch(server.Dispatch{Service: svc})
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { state.Run(ctx, b) })
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-	})
-	if err := state.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
 
 	start := real.Add(-36 * time.Hour)
-	s := newTestSim(t, Config{BaseURL: ts.URL, Start: start, Seed: 4, Actions: true, ActionLag: 15 * time.Minute,
+	s := newTestSim(t, Config{BaseURL: url, Start: start, Seed: 4, Actions: true, ActionLag: 15 * time.Minute,
 		AppealsPerDay: 2000, Workers: 16, PatrolMin: time.Minute, PatrolMax: 2 * time.Minute, Logger: quiet})
 
 	// The first day is the past: posted as events.
@@ -99,6 +66,49 @@ func TestActionsDriveTheServersStateMachine(t *testing.T) {
 		t.Error("no order was closed through the actions")
 	}
 	t.Logf("%d actions, %d escalations left to the server, %d orders closed", st.Actions, st.LeftToServer, closedByAction.Load())
+}
+
+// dispatchServer is a real server with its bus, live state, ingest and
+// dispatch actions for the tiny district, open to all, on loopback. The
+// context ends with the test.
+func dispatchServer(t *testing.T) (context.Context, *live.State, string) {
+	t.Helper()
+	d := tinyDistrict(t)
+	ix := geo.NewIndex(d.Areas)
+	b, err := bus.Open(context.Background(), bus.DefaultConfig(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	state := live.New(live.Config{})
+	in := ingest.New(ingest.DefaultConfig(), ix, b, nil)
+	svc, err := dispatch.New(dispatch.Config{}, dispatch.Deps{Door: in, State: state, Areas: d.Areas})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := server.New(server.Config{}, server.Deps{Logger: quiet, Open: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetAreas(server.Areas{Index: ix, Tiles: tile.NewRenderer(ix, tile.Config{})}); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetLive(server.Live{Ingest: in, State: state, Hub: http.NotFoundHandler(), Check: b.Check})
+	srv.SetDispatch(server.Dispatch{Service: svc})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { state.Run(ctx, b) })
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+	})
+	if err := state.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ctx, state, ts.URL
 }
 
 // fakeOrders answers actions with the statuses a test lines up, and

@@ -29,6 +29,10 @@ type district struct {
 	compounds   []*compound
 	buildings   []*building
 	communities map[string]*community
+	// gridByCode and compoundByCode find the places of orders the server
+	// holds, to adopt them.
+	gridByCode     map[string]*grid
+	compoundByCode map[string]*compound
 }
 
 type community struct {
@@ -78,7 +82,8 @@ func newDistrict(set *area.Set) (*district, error) {
 	if set == nil {
 		return nil, errors.New("no areas")
 	}
-	d := &district{districts: set.Count(area.District), communities: map[string]*community{}}
+	d := &district{districts: set.Count(area.District), communities: map[string]*community{},
+		gridByCode: map[string]*grid{}, compoundByCode: map[string]*compound{}}
 	for _, c := range set.Layer(area.Community) {
 		d.communities[c.Code] = &community{code: c.Code, name: c.Name, street: c.Parent}
 	}
@@ -106,12 +111,13 @@ func newDistrict(set *area.Set) (*district, error) {
 			worker: propString(a.Props, "grid_worker"), micros: microsOf[a.Code]}
 		sort.Slice(g.micros, func(i, j int) bool { return g.micros[i].Code < g.micros[j].Code })
 		d.grids = append(d.grids, g)
+		d.gridByCode[a.Code] = g
 		byComm[a.Parent] = append(byComm[a.Parent], g)
 	}
 	if len(d.grids) == 0 {
 		return nil, errors.New("the areas hold no general grid: nothing to patrol and no one to dispatch to")
 	}
-	byCode := map[string]*compound{}
+	byCode := d.compoundByCode
 	for _, a := range sortedLayer(set, area.Compound) {
 		s := newShape(a.Geometry)
 		if s == nil {

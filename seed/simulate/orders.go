@@ -228,9 +228,60 @@ func (o *orders) open(sp orderSpec) {
 		dispatched = o.officeHours(back.Add(lognormal(r, 25*time.Minute, 0.6)), p)
 		add(step{state: event.Dispatched, at: dispatched, actor: community, assignee: assignee})
 	}
-	started := dispatched.Add(lognormal(r, startDelay(p), 0.7))
-	add(step{state: event.InProgress, at: started, actor: assignee})
+	steps = o.finish(sp, steps, event.Dispatched, dispatched, sp.at, deadline, assignee, 0)
+	for _, ev := range o.events(id, sp, steps, carried{}) {
+		o.sch.emit(ev)
+	}
+}
 
+// finish adds the steps of an order from its state from, reached at at, to
+// its closing: work starting on it (from dispatched), asking for more time
+// and escalations as it runs late, reporting it done and perhaps being
+// sent back for rework (from dispatched or in progress), verification and
+// closing with the resident's rating. Handling takes its usual time
+// counted from since: the receipt of a new order, the moment an adopted
+// one is taken over; escalations counts those it has had before.
+func (o *orders) finish(sp orderSpec, steps []step, from event.State, at, since, deadline time.Time, assignee string, escalations int) []step {
+	r := o.r
+	p := sp.priority
+	period := dispatch.DefaultDeadlines.Period(sp.kind.category, p)
+	community := "community:" + sp.grid.comm.code
+	gridWorker := sp.grid.workerID()
+	add := func(s step) { steps = append(steps, s) }
+	done := at
+	if from == event.Dispatched || from == event.InProgress {
+		started := at
+		if from == event.Dispatched {
+			started = at.Add(lognormal(r, startDelay(p), 0.7))
+			add(step{state: event.InProgress, at: started, actor: assignee})
+		}
+		done = o.work(sp, &steps, started, since, period, deadline, assignee, escalations)
+	}
+	if from != event.Verified {
+		verified := o.officeHours(done.Add(lognormal(r, 2*time.Hour, 0.8)), "")
+		add(step{state: event.Verified, at: verified, actor: gridWorker})
+		done = verified
+	}
+	closed := done.Add(clampDur(lognormal(r, 40*time.Minute, 0.6), 2*time.Minute, 12*time.Hour))
+	sat := 0
+	if residentChannels[sp.channel] {
+		w := satisfactionWeights
+		if escalated(steps) {
+			w = satisfactionEscalatedWeights
+		}
+		sat = 1 + w.pick(r)
+	}
+	add(step{state: event.Closed, at: closed, actor: community, satisfaction: sat})
+	return steps
+}
+
+// work adds the steps of an order's handling once work has started on
+// it, up to the report that it is done, and returns when that is.
+func (o *orders) work(sp orderSpec, steps *[]step, started, since time.Time, period time.Duration, deadline time.Time, assignee string, escalations int) time.Time {
+	r := o.r
+	p := sp.priority
+	gridWorker := sp.grid.workerID()
+	add := func(s step) { *steps = append(*steps, s) }
 	hard := chance(r, hardOdds)
 	var took time.Duration
 	if hard {
@@ -238,7 +289,7 @@ func (o *orders) open(sp orderSpec) {
 	} else {
 		took = lognormal(r, handlingTime(period, p), handlingSigma)
 	}
-	done := maxTime(sp.at.Add(took), started.Add(clampDur(lognormal(r, 20*time.Minute, 0.5), 5*time.Minute, 4*time.Hour)))
+	done := maxTime(since.Add(took), started.Add(clampDur(lognormal(r, 20*time.Minute, 0.5), 5*time.Minute, 4*time.Hour)))
 
 	// About to miss the deadline: some ask for more time first; the
 	// watchdog escalates the rest, once per missed deadline.
@@ -250,8 +301,10 @@ func (o *orders) open(sp orderSpec) {
 		}
 	}
 	district := area.ParentCode(area.Street, sp.grid.comm.street)
-	for esc := 1; done.After(deadline) && esc <= maxEscalations; esc++ {
-		at := deadline.Add(min(uniformDur(r, time.Minute, 10*time.Minute), done.Sub(deadline)/2))
+	for esc := escalations + 1; done.After(deadline) && esc <= maxEscalations; esc++ {
+		// An adopted order may be overdue already: the watchdog acts on
+		// it once it is taken over, not in the past.
+		at := maxTime(deadline, since).Add(min(uniformDur(r, time.Minute, 10*time.Minute), done.Sub(deadline)/2))
 		deadline = at.Add(period / 2) // as the server's scheduler gives it
 		add(step{state: event.Escalated, at: at, actor: escalatedTo(esc, sp.grid.comm.street, district),
 			deadline: deadline, escalations: esc})
@@ -266,32 +319,26 @@ func (o *orders) open(sp orderSpec) {
 		done = again.Add(lognormal(r, handlingTime(period, p)/3, 0.6))
 		add(step{state: event.ReportedDone, at: done, actor: assignee})
 	}
-	verified := o.officeHours(done.Add(lognormal(r, 2*time.Hour, 0.8)), "")
-	add(step{state: event.Verified, at: verified, actor: gridWorker})
-	closed := verified.Add(clampDur(lognormal(r, 40*time.Minute, 0.6), 2*time.Minute, 12*time.Hour))
-	sat := 0
-	if residentChannels[sp.channel] {
-		w := satisfactionWeights
-		if escalated(steps) {
-			w = satisfactionEscalatedWeights
-		}
-		sat = 1 + w.pick(r)
-	}
-	add(step{state: event.Closed, at: closed, actor: community, satisfaction: sat})
+	return done
+}
 
-	for _, ev := range o.events(id, sp, steps) {
-		o.sch.emit(ev)
-	}
+// carried is what an order's steps before these set, for the steps of an
+// adopted order: its holder, deadline and escalations so far, and the tag
+// that keeps its new steps' event ids apart from those of the run that
+// opened it. Zero for a new order.
+type carried struct {
+	assignee    string
+	deadline    time.Time
+	escalations int
+	tag         string
 }
 
 // events turns an order's steps into events in time order, each carrying
 // the order's state so far: assignee, deadline, escalations.
-func (o *orders) events(id string, sp orderSpec, steps []step) []*event.Event {
+func (o *orders) events(id string, sp orderSpec, steps []step, from carried) []*event.Event {
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	out := make([]*event.Event, 0, len(steps))
-	var assignee string
-	var deadline time.Time
-	escalations := 0
+	assignee, deadline, escalations := from.assignee, from.deadline, from.escalations
 	last := time.Time{}
 	for i, s := range steps {
 		at := s.at.Truncate(time.Millisecond)
@@ -321,7 +368,7 @@ func (o *orders) events(id string, sp orderSpec, steps []step) []*event.Event {
 			}
 		}
 		out = append(out, &event.Event{
-			ID: fmt.Sprintf("%s.%d", id, i+1), Type: event.TypeOrder, Time: event.Time{Time: at},
+			ID: fmt.Sprintf("%s.%s%d", id, from.tag, i+1), Type: event.TypeOrder, Time: event.Time{Time: at},
 			Location: event.Position(sp.loc), Order: ord,
 		})
 	}

@@ -153,7 +153,8 @@ func (s *Simulator) send(ctx context.Context, evs []*event.Event) error {
 	return s.post.post(ctx, evs[from:])
 }
 
-// Run sends the warmup, then keeps the simulated clock running at Speed
+// Run adopts the orders the server holds open (with Config.Actions), sends
+// the warmup, then keeps the simulated clock running at Speed
 // times real time (never ahead of it) and sends what comes due every Tick,
 // until ctx ends (then it returns nil) or events cannot be delivered.
 func (s *Simulator) Run(ctx context.Context) error {
@@ -161,6 +162,9 @@ func (s *Simulator) Run(ctx context.Context) error {
 	s.log.Info("simulate: starting", "url", s.post.url, "start", cfg.Start.Format(time.RFC3339),
 		"speed", cfg.Speed, "workers", len(s.patrols.workers), "appeals_per_day", cfg.AppealsPerDay,
 		"alarms_per_day", fmt.Sprintf("%.0f", s.alarms.perDay()), "warmup", cfg.Warmup)
+	if s.act != nil && !cfg.Only.NoOrders {
+		s.adoptOpenOrders(ctx, cfg.Start.Add(-cfg.Warmup))
+	}
 	if cfg.Warmup > 0 {
 		if err := s.Step(ctx, cfg.Start); err != nil {
 			return stopped(ctx, err)

@@ -23,6 +23,9 @@ type Stats struct {
 	// otherwise (a person or the server's scheduler acted); LeftToServer
 	// the escalations the simulator left to the server's scheduler.
 	Actions, Refused, LeftToServer int64
+	// Adopted counts the open orders the run took over from the server
+	// when it started (Config.Actions only).
+	Adopted int64
 	// SimTime is the simulated time sent up to.
 	SimTime time.Time
 	// OnDuty is the number of workers on patrol at SimTime.
@@ -37,6 +40,7 @@ type counters struct {
 	accepted, duplicates, rejected atomic.Int64
 	retries, batches               atomic.Int64
 	actions, refused, leftToServer atomic.Int64
+	adopted                        atomic.Int64
 	simTime                        atomic.Int64 // Unix nanoseconds
 	onDuty, pending                atomic.Int64
 }
@@ -56,7 +60,7 @@ func (c *counters) snapshot() Stats {
 		Orders: c.sent[0].Load(), Patrols: c.sent[1].Load(), Alarms: c.sent[2].Load(),
 		Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(), Rejected: c.rejected.Load(),
 		Retries: c.retries.Load(), Batches: c.batches.Load(),
-		Actions: c.actions.Load(), Refused: c.refused.Load(), LeftToServer: c.leftToServer.Load(),
+		Actions: c.actions.Load(), Refused: c.refused.Load(), LeftToServer: c.leftToServer.Load(), Adopted: c.adopted.Load(),
 		OnDuty: c.onDuty.Load(), Pending: c.pending.Load(),
 	}
 	if ns := c.simTime.Load(); ns != 0 {

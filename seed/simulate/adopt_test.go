@@ -1,0 +1,169 @@
+package simulate
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gridpulse/gridpulse/dispatch"
+	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/stream/live"
+)
+
+// An adopted order, whatever state it was left in, is walked from there
+// to its closing by steps the server's state machine takes, after the
+// moment it is taken over, keeping its channel, category and priority and
+// counting its escalations on from those it has had.
+func TestAdoptWalksAnOpenOrderToItsClosing(t *testing.T) {
+	at := testStart.Add(10 * day)
+	tests := []struct {
+		name        string
+		state       event.State
+		assignee    string
+		escalations int
+		deadline    time.Duration // from at; 0 for none
+		updated     time.Duration // from at
+	}{
+		{"received", event.Received, "", 0, 2 * day, -time.Hour},
+		{"received, no deadline", event.Received, "", 0, 0, -time.Hour},
+		{"filed", event.Filed, "", 0, day, -time.Hour},
+		{"dispatched", event.Dispatched, "GW-x", 0, day, -time.Hour},
+		{"returned", event.Returned, "GW-x", 0, day, -time.Hour},
+		{"escalated, held by nobody", event.Escalated, "", 1, -day, -time.Hour},
+		{"escalated to the last level", event.Escalated, "GW-x", maxEscalations, -20 * day, -19 * day},
+		{"extended", event.Extended, "GW-x", 0, 3 * day, -time.Hour},
+		{"in progress, overdue for weeks", event.InProgress, "GW-x", 2, -30 * day, -25 * day},
+		{"in progress, last moved after the takeover", event.InProgress, "GW-x", 0, day, time.Hour},
+		{"reported done", event.ReportedDone, "GW-x", 0, day, -time.Hour},
+		{"verified", event.Verified, "GW-x", 0, day, -time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for seed := range uint64(40) {
+				p := newParts(t, seed, false, false, false)
+				g := p.d.grids[int(seed)%len(p.d.grids)]
+				v := &live.Order{OrderID: "WO-OLD-1", State: tt.state, Channel: "hotline_12345",
+					Category: "environment.noise", Priority: "normal", Location: event.Position(g.shape.toLonLat(g.shape.bound.Center())),
+					Area:    event.Chain{Street: g.comm.street, Community: g.comm.code, GeneralGrid: g.a.Code},
+					Updated: event.Time{Time: at.Add(tt.updated)}, Escalations: tt.escalations, Assignee: tt.assignee}
+				if tt.deadline != 0 {
+					v.Deadline = &event.Time{Time: at.Add(tt.deadline)}
+				}
+				if !p.orders.adopt(v, at, "run1-") {
+					t.Fatal("not adopted")
+				}
+				if why := checkAdopted(v, p.run(at.Add(120*day)), maxTime(at, v.Updated.Add(time.Second))); why != "" {
+					t.Fatalf("seed %d: %s", seed, why)
+				}
+			}
+		})
+	}
+	t.Run("a grid the simulator does not drive", func(t *testing.T) {
+		p := newParts(t, 1, false, false, false)
+		v := &live.Order{OrderID: "WO-ELSEWHERE", State: event.Filed, Area: event.Chain{GeneralGrid: "999999999999999"}}
+		if p.orders.adopt(v, at, "run1-") || len(p.run(at.Add(120*day))) != 0 {
+			t.Error("adopted an order of a grid it does not drive")
+		}
+	})
+}
+
+// checkAdopted reports the first way the events for an adopted order v
+// break its life cycle from the state it was adopted in, or "".
+func checkAdopted(v *live.Order, evs []*event.Event, since time.Time) string {
+	if len(evs) == 0 {
+		return "no steps"
+	}
+	state, esc, last := v.State, v.Escalations, since.Add(-time.Millisecond)
+	for _, e := range evs {
+		o := e.Order
+		switch {
+		case o == nil || o.OrderID != v.OrderID:
+			return "an event of something else: " + e.ID
+		case !strings.HasPrefix(e.ID, v.OrderID+".run1-"):
+			return "event id without the run's tag: " + e.ID
+		case !e.Time.After(last):
+			return "times do not increase from the takeover at " + string(o.State)
+		case !dispatch.CanMove(state, o.State):
+			return "the state machine refuses " + string(state) + " → " + string(o.State)
+		case o.Channel != v.Channel || o.Category != v.Category || o.Priority != v.Priority:
+			return "channel, category or priority changed"
+		case (o.State == event.InProgress || o.State == event.ReportedDone) && o.Assignee == "":
+			return string(o.State) + " held by nobody"
+		}
+		if o.State == event.Escalated {
+			esc++
+		}
+		if o.Escalations != esc || esc > maxEscalations {
+			return "escalations do not count on from the adopted order's"
+		}
+		state, last = o.State, e.Time.Time
+	}
+	if state != event.Closed {
+		return "not closed in 120 days but " + string(state)
+	}
+	return ""
+}
+
+// A simulator that starts on a server holding open orders it did not open
+// (here those a first run left) adopts every one of them and takes their
+// steps through the server's actions, which accept every one; in twelve
+// hours a good share of them are closed.
+func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
+	ctx, state, url := dispatchServer(t)
+	real := time.Now().UTC().Truncate(time.Second)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	// A first run posts a day of orders, twelve hours ago, and stops.
+	start := real.Add(-36 * time.Hour)
+	first := newTestSim(t, Config{BaseURL: url, Start: start, Seed: 4, Actions: true,
+		AppealsPerDay: 2000, Workers: 16, PatrolMin: time.Minute, PatrolMax: 2 * time.Minute, Logger: quiet})
+	if err := first.Step(ctx, start.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	left := map[string]bool{}
+	for _, o := range openOrders(state) {
+		left[o.OrderID] = true
+	}
+	if len(left) < 100 {
+		t.Fatalf("the first run left %d orders open; want a good many", len(left))
+	}
+
+	// A second run, with a seed and start of its own, takes them over.
+	second := newTestSim(t, Config{BaseURL: url, Start: start.Add(24 * time.Hour), Seed: 5, Actions: true, ActionLag: 15 * time.Minute,
+		AppealsPerDay: 2000, Workers: 16, PatrolMin: time.Minute, PatrolMax: 2 * time.Minute, Logger: quiet})
+	second.adoptOpenOrders(ctx, start.Add(24*time.Hour))
+	if got := second.Stats().Adopted; got != int64(len(left)) {
+		t.Fatalf("adopted %d of the %d open orders", got, len(left))
+	}
+	// Its twelve hours happen now, ten minutes at a time.
+	for to := start.Add(24 * time.Hour); to.Before(real); {
+		to = to.Add(10 * time.Minute)
+		second.now = func() time.Time { return to }
+		if err := second.Step(ctx, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := second.Stats()
+	if st.Refused != 0 || st.Rejected != 0 {
+		t.Errorf("%d actions refused, %d rejected; want none", st.Refused, st.Rejected)
+	}
+	still := 0
+	for _, o := range openOrders(state) {
+		if left[o.OrderID] {
+			still++
+		}
+	}
+	// Orders take days to handle, so most are still open; left alone,
+	// none would ever close.
+	if still > len(left)*4/5 {
+		t.Errorf("%d of the %d adopted orders still open after twelve hours; want a fifth of them closed", still, len(left))
+	}
+	t.Logf("adopted %d open orders; %d still open twelve hours on; %d actions", len(left), still, st.Actions)
+}
+
+// openOrders is every order the live state holds open.
+func openOrders(state *live.State) []*live.Order {
+	return state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders)}).Orders
+}
