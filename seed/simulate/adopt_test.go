@@ -130,9 +130,10 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 		t.Fatalf("the first run left %d orders open; want a good many", len(left))
 	}
 
-	// A second run, with a seed and start of its own, takes them over.
+	// A second run, with a seed and start of its own and few orders of
+	// its own, takes them over.
 	second := newTestSim(t, Config{BaseURL: url, Start: start.Add(24 * time.Hour), Seed: 5, Actions: true, ActionLag: 15 * time.Minute,
-		AppealsPerDay: 2000, Workers: 16, PatrolMin: time.Minute, PatrolMax: 2 * time.Minute, Logger: quiet})
+		AppealsPerDay: 100, Workers: 16, PatrolMin: time.Minute, PatrolMax: 2 * time.Minute, Logger: quiet})
 	second.adoptOpenOrders(ctx, start.Add(24*time.Hour))
 	if got := second.Stats().Adopted; got != int64(len(left)) {
 		t.Fatalf("adopted %d of the %d open orders", got, len(left))
