@@ -50,14 +50,8 @@ func TestActionsDriveTheServersStateMachine(t *testing.T) {
 	if past.Actions != 0 || past.Orders == 0 {
 		t.Fatalf("the past: %d actions, %d order events", past.Actions, past.Orders)
 	}
-	// The last twelve hours happen now, ten minutes at a time.
-	for to := start.Add(24 * time.Hour); to.Before(real); {
-		to = to.Add(10 * time.Minute)
-		s.now = func() time.Time { return to }
-		if err := s.Step(ctx, to); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// The last twelve hours happen now.
+	stepAsNow(ctx, t, s, start.Add(24*time.Hour), real)
 	st := s.Stats()
 	if st.Actions < 100 || st.Refused != 0 || st.Rejected != 0 {
 		t.Errorf("%d actions taken, %d refused, %d rejected; want many taken and none refused", st.Actions, st.Refused, st.Rejected)
@@ -66,6 +60,19 @@ func TestActionsDriveTheServersStateMachine(t *testing.T) {
 		t.Error("no order was closed through the actions")
 	}
 	t.Logf("%d actions, %d escalations left to the server, %d orders closed", st.Actions, st.LeftToServer, closedByAction.Load())
+}
+
+// stepAsNow runs s from from to to ten minutes at a time, each step's end
+// being now to it, so that what happens in it goes through the actions.
+func stepAsNow(ctx context.Context, t *testing.T, s *Simulator, from, to time.Time) {
+	t.Helper()
+	for at := from; at.Before(to); {
+		at = at.Add(10 * time.Minute)
+		s.now = func() time.Time { return at }
+		if err := s.Step(ctx, at); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // dispatchServer is a real server with its bus, live state, ingest and

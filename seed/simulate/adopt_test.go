@@ -138,14 +138,8 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 	if got := second.Stats().Adopted; got != int64(len(left)) {
 		t.Fatalf("adopted %d of the %d open orders", got, len(left))
 	}
-	// Its twelve hours happen now, ten minutes at a time.
-	for to := start.Add(24 * time.Hour); to.Before(real); {
-		to = to.Add(10 * time.Minute)
-		second.now = func() time.Time { return to }
-		if err := second.Step(ctx, to); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// Its twelve hours happen now.
+	stepAsNow(ctx, t, second, start.Add(24*time.Hour), real)
 	st := second.Stats()
 	if st.Refused != 0 || st.Rejected != 0 {
 		t.Errorf("%d actions refused, %d rejected; want none", st.Refused, st.Rejected)
