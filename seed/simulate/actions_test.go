@@ -17,6 +17,7 @@ import (
 	"github.com/gridpulse/gridpulse/geo/tile"
 	"github.com/gridpulse/gridpulse/server"
 	"github.com/gridpulse/gridpulse/stream/bus"
+	"github.com/gridpulse/gridpulse/stream/hub"
 	"github.com/gridpulse/gridpulse/stream/ingest"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
@@ -26,7 +27,7 @@ import (
 // which accept every one of them — the simulated life cycles follow the
 // server's state machine — while escalations are left to the server.
 func TestActionsDriveTheServersStateMachine(t *testing.T) {
-	ctx, state, url := dispatchServer(t)
+	ctx, state, url, _ := dispatchServer(t)
 	// Steps taken through the actions carry the server's time; the past's
 	// events their own, at least twelve hours ago.
 	real := time.Now().UTC().Truncate(time.Second)
@@ -75,10 +76,11 @@ func stepAsNow(ctx context.Context, t *testing.T, s *Simulator, from, to time.Ti
 	}
 }
 
-// dispatchServer is a real server with its bus, live state, ingest and
-// dispatch actions for the tiny district, open to all, on loopback. The
+// dispatchServer is a real server with its bus, live state, ingest,
+// WebSocket hub and dispatch actions for the tiny district, open to all, on
+// loopback. The
 // context ends with the test.
-func dispatchServer(t *testing.T) (context.Context, *live.State, string) {
+func dispatchServer(t *testing.T) (context.Context, *live.State, string, *bus.Bus) {
 	t.Helper()
 	d := tinyDistrict(t)
 	ix := geo.NewIndex(d.Areas)
@@ -101,11 +103,13 @@ func dispatchServer(t *testing.T) (context.Context, *live.State, string) {
 	if err := srv.SetAreas(server.Areas{Index: ix, Tiles: tile.NewRenderer(ix, tile.Config{})}); err != nil {
 		t.Fatal(err)
 	}
-	srv.SetLive(server.Live{Ingest: in, State: state, Hub: http.NotFoundHandler(), Check: b.Check})
+	h := hub.New(hub.DefaultConfig(), state)
+	srv.SetLive(server.Live{Ingest: in, State: state, Hub: h, Check: b.Check})
 	srv.SetDispatch(server.Dispatch{Service: svc})
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { state.Run(ctx, b) })
+	wg.Go(func() { h.Run(ctx) })
 	t.Cleanup(func() {
 		cancel()
 		wg.Wait()
@@ -115,7 +119,7 @@ func dispatchServer(t *testing.T) (context.Context, *live.State, string) {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return ctx, state, ts.URL
+	return ctx, state, ts.URL, b
 }
 
 // fakeOrders answers actions with the statuses a test lines up, and

@@ -1,14 +1,14 @@
 package simulate
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
-	"slices"
+	"strings"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/paulmach/orb"
 
 	"github.com/gridpulse/gridpulse/dispatch"
@@ -16,82 +16,70 @@ import (
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
-// listLimit is the most orders one answer of the server's queue holds.
-const listLimit = 1000
+// LivePath is the server's live WebSocket, read once at start for what
+// it holds open.
+const LivePath = "/ws"
 
-// orderList is an answer of GET /api/v1/orders.
-type orderList struct {
-	Total  int           `json:"total"`
+// heldOpen is what the server holds open: its open orders and active
+// alarms, as a snapshot of its live WebSocket gives them.
+type heldOpen struct {
+	Op     string        `json:"op"`
 	Orders []*live.Order `json:"orders"`
+	Alarms []*live.Alarm `json:"alarms"`
+	Error  *struct {
+		Message string `json:"message"`
+	} `json:"error"`
 }
 
-// openOrders lists every order the server holds open in the simulator's
-// area. The queue answers at most listLimit orders at once, so where an
-// area holds more it asks again area by area: its streets, then their
-// communities, then their grids.
-func (a *actor) openOrders(ctx context.Context, d *district) ([]*live.Order, error) {
-	var out []*live.Order
-	for queue := []string{""}; len(queue) > 0; queue = queue[1:] {
-		list, err := a.listOrders(ctx, queue[0])
+// heldOpen subscribes once to the server's live WebSocket, as the
+// simulator's user, for the orders and alarms of that user's whole area,
+// and returns the snapshot.
+func (a *actor) heldOpen(ctx context.Context) (*heldOpen, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	header := a.header
+	if a.token != nil {
+		t, err := a.token(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sign in to read what the server holds open: %w", err)
 		}
-		finer := d.within(queue[0])
-		if list.Total <= len(list.Orders) || len(finer) == 0 {
-			out = append(out, list.Orders...)
-			continue
-		}
-		queue = append(queue, finer...)
+		header = withBearer(header, t)
 	}
-	return out, nil
-}
-
-// listOrders asks the server's queue for the open orders in one area ("":
-// the caller's own).
-func (a *actor) listOrders(ctx context.Context, code string) (*orderList, error) {
-	q := url.Values{"limit": {fmt.Sprint(listLimit)}}
-	if code != "" {
-		q.Set("area", code)
-	}
-	status, reply, _, err := a.do(ctx, http.MethodGet, a.base+OrdersPath+"?"+q.Encode(), nil)
+	target := "ws" + strings.TrimPrefix(a.base, "http") + LivePath
+	ws, _, err := websocket.DefaultDialer.DialContext(ctx, target, header)
 	if err != nil {
-		return nil, fmt.Errorf("list the open orders of %q: %w", code, err)
+		return nil, fmt.Errorf("open %s: %w", target, err)
 	}
-	if status != http.StatusOK {
-		return nil, fmt.Errorf("list the open orders of %q: %d %s", code, status, describeError(reply))
+	defer ws.Close()
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = ws.SetReadDeadline(deadline)
 	}
-	var list orderList
-	if err := json.Unmarshal(reply, &list); err != nil {
-		return nil, fmt.Errorf("list the open orders of %q: %w", code, err)
+	sub := map[string]any{"op": "subscribe", "id": "adopt", "layers": []string{"orders", "alarms"}}
+	if err := ws.WriteJSON(sub); err != nil {
+		return nil, fmt.Errorf("subscribe at %s: %w", target, err)
 	}
-	return &list, nil
-}
-
-// within is the areas one level finer than code that the queue can be
-// asked for: the streets of the whole district (code ""), the communities
-// of a street, the grids of a community; none below that.
-func (d *district) within(code string) []string {
-	var out []string
-	switch {
-	case code == "":
-		for _, c := range d.communities {
-			out = append(out, c.street)
+	for {
+		_, frame, err := ws.ReadMessage()
+		if err != nil {
+			return nil, fmt.Errorf("read the snapshot from %s: %w", target, err)
 		}
-	case d.communities[code] != nil:
-		for _, g := range d.grids {
-			if g.comm.code == code {
-				out = append(out, g.a.Code)
+		// A frame carries one message a line.
+		for line := range bytes.Lines(frame) {
+			var m heldOpen
+			if err := json.Unmarshal(line, &m); err != nil {
+				return nil, fmt.Errorf("read the snapshot from %s: %w", target, err)
 			}
-		}
-	default:
-		for _, c := range d.communities {
-			if c.street == code {
-				out = append(out, c.code)
+			switch m.Op {
+			case "snapshot":
+				return &m, nil
+			case "error":
+				if m.Error != nil {
+					return nil, fmt.Errorf("subscribe at %s: %s", target, m.Error.Message)
+				}
+				return nil, fmt.Errorf("subscribe at %s: refused", target)
 			}
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // adopt takes over an order the server holds open that no running
@@ -147,22 +135,30 @@ func (o *orders) adopt(v *live.Order, at time.Time, tag string) bool {
 	return true
 }
 
-// adoptOpenOrders adopts every order the server holds open when the run
-// starts, so that a restart, or a start on seeded history, leaves no order
-// open for good. A server that cannot list them is logged and the run goes
-// on without them.
-func (s *Simulator) adoptOpenOrders(ctx context.Context, at time.Time) {
-	open, err := s.act.openOrders(ctx, s.orders.d)
+// adoptHeldOpen adopts every order and alarm the server holds open when
+// the run starts, so that a restart, or a start on seeded history, leaves
+// none open for good. A server that cannot say what it holds is logged and
+// the run goes on without them.
+func (s *Simulator) adoptHeldOpen(ctx context.Context, at time.Time) {
+	held, err := s.act.heldOpen(ctx)
 	if err != nil {
-		s.log.Warn("simulate: cannot adopt the orders the server holds open", "err", err)
+		s.log.Warn("simulate: cannot adopt what the server holds open", "err", err)
 		return
 	}
-	adopted := 0
-	for _, v := range open {
-		if s.orders.adopt(v, at, s.orders.ids.run+"-") {
-			adopted++
+	tag := s.orders.ids.run + "-"
+	orders, alarms := 0, 0
+	for _, v := range held.Orders {
+		if s.orders.adopt(v, at, tag) {
+			orders++
 		}
 	}
-	s.c.adopted.Add(int64(adopted))
-	s.log.Info("simulate: adopted the orders the server holds open", "adopted", adopted, "open", len(open))
+	for _, v := range held.Alarms {
+		if s.alarms.adopt(v, at, tag) {
+			alarms++
+		}
+	}
+	s.c.adoptedOrders.Add(int64(orders))
+	s.c.adoptedAlarms.Add(int64(alarms))
+	s.log.Info("simulate: adopted what the server holds open", "orders", orders, "open_orders", len(held.Orders),
+		"alarms", alarms, "active_alarms", len(held.Alarms))
 }

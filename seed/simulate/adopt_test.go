@@ -3,12 +3,15 @@ package simulate
 import (
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/internal/eventually"
+	"github.com/gridpulse/gridpulse/stream/bus"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -106,12 +109,13 @@ func checkAdopted(v *live.Order, evs []*event.Event, since time.Time) string {
 	return ""
 }
 
-// A simulator that starts on a server holding open orders it did not open
-// (here those a first run left) adopts every one of them and takes their
-// steps through the server's actions, which accept every one; in twelve
-// hours a good share of them are closed.
+// A simulator that starts on a server holding open orders and active
+// alarms it did not open (here those a first run left) reads them from the
+// live WebSocket and adopts every one of them; the orders' steps go through
+// the server's actions, which accept every one, and in twelve hours a good
+// share of them are closed.
 func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
-	ctx, state, url := dispatchServer(t)
+	ctx, state, url, b := dispatchServer(t)
 	real := time.Now().UTC().Truncate(time.Second)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -122,8 +126,13 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 	if err := first.Step(ctx, start.Add(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	eventually.Holds(t, "the live state has applied the first run's events", func() bool {
+		last, err := b.LastSeq(ctx, bus.EventsStream)
+		return err == nil && state.Seq() == last
+	})
 	left := map[string]bool{}
-	for _, o := range openOrders(state) {
+	held := state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders, live.Alarms)})
+	for _, o := range held.Orders {
 		left[o.OrderID] = true
 	}
 	if len(left) < 100 {
@@ -134,9 +143,10 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 	// its own, takes them over.
 	second := newTestSim(t, Config{BaseURL: url, Start: start.Add(24 * time.Hour), Seed: 5, Actions: true, ActionLag: 15 * time.Minute,
 		AppealsPerDay: 100, Workers: 16, PatrolMin: time.Minute, PatrolMax: 2 * time.Minute, Logger: quiet})
-	second.adoptOpenOrders(ctx, start.Add(24*time.Hour))
-	if got := second.Stats().Adopted; got != int64(len(left)) {
-		t.Fatalf("adopted %d of the %d open orders", got, len(left))
+	second.adoptHeldOpen(ctx, start.Add(24*time.Hour))
+	if st := second.Stats(); st.AdoptedOrders != int64(len(left)) || st.AdoptedAlarms != int64(len(held.Alarms)) {
+		t.Fatalf("adopted %d of the %d open orders and %d of the %d active alarms",
+			st.AdoptedOrders, len(left), st.AdoptedAlarms, len(held.Alarms))
 	}
 	// Its twelve hours happen now.
 	stepAsNow(ctx, t, second, start.Add(24*time.Hour), real)
@@ -145,7 +155,7 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 		t.Errorf("%d actions refused, %d rejected; want none", st.Refused, st.Rejected)
 	}
 	still := 0
-	for _, o := range openOrders(state) {
+	for _, o := range state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders)}).Orders {
 		if left[o.OrderID] {
 			still++
 		}
@@ -155,10 +165,61 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 	if still > len(left)*4/5 {
 		t.Errorf("%d of the %d adopted orders still open after twelve hours; want a fifth of them closed", still, len(left))
 	}
-	t.Logf("adopted %d open orders; %d still open twelve hours on; %d actions", len(left), still, st.Actions)
+	t.Logf("adopted %d open orders and %d active alarms; %d orders still open twelve hours on; %d actions",
+		len(left), len(held.Alarms), still, st.Actions)
 }
 
-// openOrders is every order the live state holds open.
-func openOrders(state *live.State) []*live.Order {
-	return state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders)}).Orders
+// An adopted alarm is acknowledged if it is not yet, then cleared, after
+// the moment it is taken over, and its device raises nothing new until
+// then; an alarm of a kind the simulator does not raise is left alone.
+func TestAdoptClearsAnActiveAlarm(t *testing.T) {
+	at := testStart.Add(10 * day)
+	tests := []struct {
+		name    string
+		status  live.AlarmStatus
+		updated time.Duration // from at
+		want    []event.Action
+	}{
+		{"raised", live.AlarmRaised, -time.Hour, []event.Action{event.Acknowledge, event.Clear}},
+		{"acknowledged", live.AlarmAcknowledged, -time.Hour, []event.Action{event.Clear}},
+		{"acknowledged after the takeover", live.AlarmAcknowledged, time.Hour, []event.Action{event.Clear}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newParts(t, 3, false, false, false)
+			i := slices.IndexFunc(p.alarms.devices, func(d []*device) bool { return len(d) > 0 })
+			spec, dev := p.alarms.specs[i], p.alarms.devices[i][0]
+			v := &live.Alarm{AlarmID: "AL-OLD-1", DeviceID: dev.id, DeviceType: dev.typ, Kind: spec.kind,
+				Severity: spec.severity, Status: tt.status, Updated: event.Time{Time: at.Add(tt.updated)},
+				Location: event.Position(dev.loc)}
+			if !p.alarms.adopt(v, at, "run1-") {
+				t.Fatal("not adopted")
+			}
+			evs := p.run(at.Add(30 * day))
+			var got []event.Action
+			last := maxTime(at, v.Updated.Time)
+			for _, e := range evs {
+				if e.Alarm == nil || e.Alarm.AlarmID != v.AlarmID || e.Alarm.DeviceID != v.DeviceID || e.Alarm.Kind != v.Kind {
+					t.Fatalf("an event of something else: %+v", e)
+				}
+				if !strings.HasPrefix(e.ID, v.AlarmID+".run1-") || !e.Time.After(last) {
+					t.Fatalf("event %s at %s: want the run's tag, after %s", e.ID, e.Time, last)
+				}
+				got, last = append(got, e.Alarm.Action), e.Time.Time
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("actions %v, want %v", got, tt.want)
+			}
+			if dev.busyUntil.Before(last) {
+				t.Errorf("the device is free from %s, before its adopted alarm clears at %s", dev.busyUntil, last)
+			}
+		})
+	}
+	t.Run("a kind the simulator does not raise", func(t *testing.T) {
+		p := newParts(t, 3, false, false, false)
+		v := &live.Alarm{AlarmID: "AL-OTHER", Kind: "no_such_kind", Status: live.AlarmRaised}
+		if p.alarms.adopt(v, at, "run1-") || len(p.run(at.Add(30*day))) != 0 {
+			t.Error("adopted an alarm of a kind it does not raise")
+		}
+	})
 }

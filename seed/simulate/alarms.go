@@ -1,7 +1,9 @@
 package simulate
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 
 	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/event"
+	"github.com/gridpulse/gridpulse/stream/live"
 )
 
 // alarmSpec is how one kind of alarm behaves: how often a device raises
@@ -222,4 +225,43 @@ func kindOf(category string) *appealKind {
 		}
 	}
 	panic("simulate: alarm spec names unknown category " + category)
+}
+
+// adopt takes over an active alarm that no running simulator will clear:
+// one restored from the seeded history, or left raised by an earlier run.
+// It is acknowledged, if it is not yet, and cleared, timed as its kind's
+// are, from at (or just after its last event, if later) on, and its device
+// raises nothing new meanwhile. An alarm of a kind the simulator does not
+// raise is left alone.
+func (a *alarms) adopt(v *live.Alarm, at time.Time, tag string) bool {
+	i := slices.IndexFunc(a.specs, func(s alarmSpec) bool { return s.kind == v.Kind })
+	if i < 0 {
+		return false
+	}
+	s, r := a.specs[i], a.r
+	actions := []event.Action{event.Clear}
+	if v.Status == live.AlarmRaised {
+		actions = []event.Action{event.Acknowledge, event.Clear}
+	}
+	t := maxTime(at, v.Updated.Add(time.Second))
+	for n, action := range actions {
+		if action == event.Acknowledge {
+			t = t.Add(clampDur(lognormal(r, s.ack, 0.6), 20*time.Second, 30*time.Minute))
+		} else {
+			t = t.Add(clampDur(lognormal(r, s.clear, 0.7), time.Minute, 24*time.Hour))
+		}
+		t = t.Truncate(time.Millisecond)
+		a.sch.emit(&event.Event{
+			ID: fmt.Sprintf("%s.%s%d", v.AlarmID, tag, n+1), Type: event.TypeAlarm, Time: event.Time{Time: t},
+			Location: v.Location,
+			Alarm: &event.Alarm{AlarmID: v.AlarmID, DeviceID: v.DeviceID, DeviceType: v.DeviceType, Kind: v.Kind,
+				Severity: v.Severity, Action: action, Message: v.Message},
+		})
+	}
+	for _, d := range a.devices[i] {
+		if d.id == v.DeviceID {
+			d.busyUntil = maxTime(d.busyUntil, t)
+		}
+	}
+	return true
 }

@@ -65,9 +65,10 @@ type Config struct {
 	// /api/v1/orders/{id}/{action}, as the district's people would, and
 	// leaves escalations to the server's scheduler; new orders, and every
 	// step of the past (a warmup, a sped-up run catching up), are posted
-	// as events. Run then also adopts the orders the server holds open
-	// when it starts (those of the seeded history, or of an earlier run)
-	// and walks them to their closing, listing them with the same user.
+	// as events. Run then also adopts the orders and alarms the server
+	// holds open when it starts (those of the seeded history, or of an
+	// earlier run) and walks them to their closing, reading them from the
+	// live WebSocket as the same user.
 	// Default false: every step is posted as an event.
 	Actions bool
 	// ActionLag is how far behind the real clock a step may be and still

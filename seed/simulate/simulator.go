@@ -153,7 +153,8 @@ func (s *Simulator) send(ctx context.Context, evs []*event.Event) error {
 	return s.post.post(ctx, evs[from:])
 }
 
-// Run adopts the orders the server holds open (with Config.Actions), sends
+// Run adopts the orders and alarms the server holds open (with
+// Config.Actions), sends
 // the warmup, then keeps the simulated clock running at Speed
 // times real time (never ahead of it) and sends what comes due every Tick,
 // until ctx ends (then it returns nil) or events cannot be delivered.
@@ -163,7 +164,7 @@ func (s *Simulator) Run(ctx context.Context) error {
 		"speed", cfg.Speed, "workers", len(s.patrols.workers), "appeals_per_day", cfg.AppealsPerDay,
 		"alarms_per_day", fmt.Sprintf("%.0f", s.alarms.perDay()), "warmup", cfg.Warmup)
 	if s.act != nil && !cfg.Only.NoOrders {
-		s.adoptOpenOrders(ctx, cfg.Start.Add(-cfg.Warmup))
+		s.adoptHeldOpen(ctx, cfg.Start.Add(-cfg.Warmup))
 	}
 	if cfg.Warmup > 0 {
 		if err := s.Step(ctx, cfg.Start); err != nil {

@@ -23,9 +23,10 @@ type Stats struct {
 	// otherwise (a person or the server's scheduler acted); LeftToServer
 	// the escalations the simulator left to the server's scheduler.
 	Actions, Refused, LeftToServer int64
-	// Adopted counts the open orders the run took over from the server
-	// when it started (Config.Actions only).
-	Adopted int64
+	// AdoptedOrders and AdoptedAlarms count the open orders and active
+	// alarms the run took over from the server when it started
+	// (Config.Actions only).
+	AdoptedOrders, AdoptedAlarms int64
 	// SimTime is the simulated time sent up to.
 	SimTime time.Time
 	// OnDuty is the number of workers on patrol at SimTime.
@@ -40,7 +41,7 @@ type counters struct {
 	accepted, duplicates, rejected atomic.Int64
 	retries, batches               atomic.Int64
 	actions, refused, leftToServer atomic.Int64
-	adopted                        atomic.Int64
+	adoptedOrders, adoptedAlarms   atomic.Int64
 	simTime                        atomic.Int64 // Unix nanoseconds
 	onDuty, pending                atomic.Int64
 }
@@ -60,7 +61,7 @@ func (c *counters) snapshot() Stats {
 		Orders: c.sent[0].Load(), Patrols: c.sent[1].Load(), Alarms: c.sent[2].Load(),
 		Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(), Rejected: c.rejected.Load(),
 		Retries: c.retries.Load(), Batches: c.batches.Load(),
-		Actions: c.actions.Load(), Refused: c.refused.Load(), LeftToServer: c.leftToServer.Load(), Adopted: c.adopted.Load(),
+		Actions: c.actions.Load(), Refused: c.refused.Load(), LeftToServer: c.leftToServer.Load(), AdoptedOrders: c.adoptedOrders.Load(), AdoptedAlarms: c.adoptedAlarms.Load(),
 		OnDuty: c.onDuty.Load(), Pending: c.pending.Load(),
 	}
 	if ns := c.simTime.Load(); ns != 0 {
