@@ -3,9 +3,12 @@ package hub
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -248,4 +251,74 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkLoopbackFrames is the transport's floor, with no hub in it: a
+// plain gorilla/websocket server writes ready-made text frames of one size
+// to 1,000 loopback clients, each written by its connection's own
+// goroutine as the hub's writers do, and the clients read and discard
+// them. Its CPU per frame, both ends and the kernel's TCP together, priced
+// at the load test's frame rates, is what delivery costs before any event
+// is decoded, placed, matched or encoded.
+func BenchmarkLoopbackFrames(b *testing.B) {
+	for _, size := range []int{1 << 10, 4 << 10, 192 << 10} {
+		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
+			const clients = 1000
+			frame := bytes.Repeat([]byte("x"), size)
+			upgrader := websocket.Upgrader{ReadBufferSize: 4 << 10, WriteBufferSize: 16 << 10}
+			perConn := make(chan int, clients)
+			var done sync.WaitGroup
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				ws, err := upgrader.Upgrade(w, r, nil)
+				if err != nil {
+					return
+				}
+				defer ws.Close()
+				for range <-perConn {
+					if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+						return
+					}
+				}
+			}))
+			defer srv.Close()
+			url := "ws" + strings.TrimPrefix(srv.URL, "http")
+			dialer := websocket.Dialer{ReadBufferSize: 32 << 10, WriteBufferSize: 4 << 10}
+			var read atomic.Int64
+			for range clients {
+				ws, _, err := dialer.Dial(url, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				done.Add(1)
+				go func() {
+					defer done.Done()
+					defer ws.Close()
+					for {
+						_, r, err := ws.NextReader()
+						if err != nil {
+							return
+						}
+						if _, err := io.Copy(io.Discard, r); err != nil {
+							return
+						}
+						read.Add(1)
+					}
+				}()
+			}
+			start, cpu0 := time.Now(), cpuTime()
+			b.ResetTimer()
+			for i := range clients {
+				perConn <- b.N/clients + min(1, max(0, b.N%clients-i))
+			}
+			for read.Load() < int64(b.N) {
+				time.Sleep(time.Millisecond)
+			}
+			b.StopTimer()
+			elapsed := time.Since(start).Seconds()
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e3, "cpu-µs/frame")
+			b.ReportMetric(float64(b.N)/elapsed, "frames/s")
+			srv.CloseClientConnections()
+			done.Wait()
+		})
+	}
 }
