@@ -113,7 +113,7 @@ func checkAdopted(v *live.Order, evs []*event.Event, since time.Time) string {
 // alarms it did not open (here those a first run left) reads them from the
 // live WebSocket and adopts every one of them; the orders' steps go through
 // the server's actions, which accept every one, and in twelve hours a good
-// share of them are closed.
+// share of them are closed, and the alarm cleared.
 func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 	ctx, state, url, b := dispatchServer(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -136,6 +136,15 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 	if err := first.Step(ctx, start.Add(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	// And an alarm raised an hour before it stopped, never cleared.
+	i := slices.IndexFunc(first.alarms.devices, func(d []*device) bool { return len(d) > 0 })
+	spec, dev := first.alarms.specs[i], first.alarms.devices[i][0]
+	raised := &event.Event{ID: "AL-LEFT.1", Type: event.TypeAlarm, Time: event.Time{Time: start.Add(23 * time.Hour)},
+		Location: event.Position(dev.loc), Alarm: &event.Alarm{AlarmID: "AL-LEFT", DeviceID: dev.id, DeviceType: dev.typ,
+			Kind: spec.kind, Severity: spec.severity, Action: event.Raise}}
+	if err := first.post.post(ctx, []*event.Event{raised}); err != nil {
+		t.Fatal(err)
+	}
 	eventually.Holds(t, "the live state has applied the first run's events", func() bool {
 		last, err := b.LastSeq(ctx, bus.EventsStream)
 		return err == nil && state.Seq() == last
@@ -145,8 +154,9 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 	for _, o := range held.Orders {
 		left[o.OrderID] = true
 	}
-	if len(left) < 100 {
-		t.Fatalf("the first run left %d orders open; want a good many", len(left))
+	if len(left) < 100 || !slices.ContainsFunc(held.Alarms, func(a *live.Alarm) bool { return a.AlarmID == "AL-LEFT" }) {
+		t.Fatalf("the first run left %d orders open and %d alarms active; want a good many orders and AL-LEFT",
+			len(left), len(held.Alarms))
 	}
 
 	// A second run, with a seed and start of its own and few orders of
@@ -165,9 +175,15 @@ func TestRunAdoptsTheOrdersTheServerHolds(t *testing.T) {
 		t.Errorf("%d actions refused, %d rejected; want none", st.Refused, st.Rejected)
 	}
 	still := 0
-	for _, o := range state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders)}).Orders {
+	after := state.Snapshot(live.Query{Layers: live.LayersOf(live.Orders, live.Alarms)})
+	for _, o := range after.Orders {
 		if left[o.OrderID] {
 			still++
+		}
+	}
+	for _, a := range after.Alarms {
+		if a.AlarmID == "AL-LEFT" {
+			t.Errorf("alarm AL-LEFT still %s twelve hours after it was adopted", a.Status)
 		}
 	}
 	// Orders take days to handle, so most are still open; left alone,
