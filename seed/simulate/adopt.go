@@ -26,15 +26,14 @@ type heldOpen struct {
 	Op     string        `json:"op"`
 	Orders []*live.Order `json:"orders"`
 	Alarms []*live.Alarm `json:"alarms"`
-	Error  *struct {
-		Message string `json:"message"`
-	} `json:"error"`
+	// Message says why, in an error.
+	Message string `json:"message"`
 }
 
-// heldOpen subscribes once to the server's live WebSocket, as the
+// readHeldOpen subscribes once to the server's live WebSocket, as the
 // simulator's user, for the orders and alarms of that user's whole area,
 // and returns the snapshot.
-func (a *actor) heldOpen(ctx context.Context) (*heldOpen, error) {
+func (a *actor) readHeldOpen(ctx context.Context) (*heldOpen, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	header := a.header
@@ -73,10 +72,7 @@ func (a *actor) heldOpen(ctx context.Context) (*heldOpen, error) {
 			case "snapshot":
 				return &m, nil
 			case "error":
-				if m.Error != nil {
-					return nil, fmt.Errorf("subscribe at %s: %s", target, m.Error.Message)
-				}
-				return nil, fmt.Errorf("subscribe at %s: refused", target)
+				return nil, fmt.Errorf("subscribe at %s: %s", target, m.Message)
 			}
 		}
 	}
@@ -140,7 +136,7 @@ func (o *orders) adopt(v *live.Order, at time.Time, tag string) bool {
 // none open for good. A server that cannot say what it holds is logged and
 // the run goes on without them.
 func (s *Simulator) adoptHeldOpen(ctx context.Context, at time.Time) {
-	held, err := s.act.heldOpen(ctx)
+	held, err := s.act.readHeldOpen(ctx)
 	if err != nil {
 		s.log.Warn("simulate: cannot adopt what the server holds open", "err", err)
 		return

@@ -1,12 +1,17 @@
 package simulate
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/gridpulse/gridpulse/dispatch"
 	"github.com/gridpulse/gridpulse/event"
@@ -248,4 +253,41 @@ func TestAdoptClearsAnActiveAlarm(t *testing.T) {
 			t.Error("adopted an alarm of a kind it does not raise")
 		}
 	})
+}
+
+// A server that cannot say what it holds open is answered with an error
+// naming why, and the run goes on without adopting anything.
+func TestReadHeldOpenSaysWhyItCannot(t *testing.T) {
+	upgrader := websocket.Upgrader{}
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    string
+	}{
+		{"no live WebSocket", http.NotFound, "bad handshake"},
+		{"a refused subscription", func(w http.ResponseWriter, r *http.Request) {
+			ws, err := upgrader.Upgrade(w, r, nil)
+			if err != nil {
+				return
+			}
+			defer ws.Close()
+			_, _, _ = ws.ReadMessage()
+			_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"op":"pong"}`+"\n"+`{"op":"error","sub":"adopt","code":"out_of_scope","message":"area 1 is outside this connection's scope"}`))
+			_, _, _ = ws.ReadMessage()
+		}, "outside this connection's scope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			s := newTestSim(t, Config{BaseURL: srv.URL, Actions: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if _, err := s.act.readHeldOpen(context.Background()); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one saying %q", err, tt.want)
+			}
+			s.adoptHeldOpen(context.Background(), testStart)
+			if st := s.Stats(); st.AdoptedOrders != 0 || st.AdoptedAlarms != 0 {
+				t.Errorf("adopted %d orders and %d alarms from a server that said nothing", st.AdoptedOrders, st.AdoptedAlarms)
+			}
+		})
+	}
 }
