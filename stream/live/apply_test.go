@@ -278,19 +278,19 @@ func TestSnapshotPlusLaterChangesIsTheState(t *testing.T) {
 }
 
 // Past MaxKeptClosed the orders and alarms closed longest ago are
-// forgotten first; open ones are never.
+// forgotten first, down to nine tenths of it; open ones are never.
 func TestSweepKeepsAtMostMaxKeptClosed(t *testing.T) {
 	c := newClock()
-	s := New(Config{Clock: c.Now, MaxKeptClosed: 3})
+	s := New(Config{Clock: c.Now, MaxKeptClosed: 10})
 	seq := uint64(0)
 	next := func() uint64 { seq++; return seq }
-	for i := range 6 {
-		id := fmt.Sprintf("WO%d", i)
+	for i := range 13 {
+		id := fmt.Sprintf("WO%02d", i)
 		s.Apply(orderMsg(next(), "r"+id, id, event.Received, time.Duration(i)*time.Minute, posA, chainA))
-		if i < 5 { // WO5 stays open
+		if i < 12 { // WO12 stays open
 			s.Apply(orderMsg(next(), "c"+id, id, event.Closed, time.Duration(i)*time.Minute+time.Second, posA, chainA))
 		}
-		al := fmt.Sprintf("AL%d", i)
+		al := fmt.Sprintf("AL%02d", i)
 		s.Apply(alarmMsg(next(), "r"+al, al, event.Raise, time.Duration(i)*time.Minute, posB, chainB))
 		s.Apply(alarmMsg(next(), "c"+al, al, event.Clear, time.Duration(i)*time.Minute+time.Second, posB, chainB))
 	}
@@ -308,17 +308,18 @@ func TestSweepKeepsAtMostMaxKeptClosed(t *testing.T) {
 	}
 	slices.Sort(keptOrders)
 	slices.Sort(keptAlarms)
-	if got := fmt.Sprint(keptOrders, keptAlarms); got != "[WO2 WO3 WO4] [AL3 AL4 AL5]" {
-		t.Errorf("kept closed: %s, want the three closed last of each", got)
+	want := "[WO03 WO04 WO05 WO06 WO07 WO08 WO09 WO10 WO11] [AL04 AL05 AL06 AL07 AL08 AL09 AL10 AL11 AL12]"
+	if got := fmt.Sprint(keptOrders, keptAlarms); got != want {
+		t.Errorf("kept closed: %s, want the nine closed last of each", got)
 	}
 	if got := s.Counts(""); got.OpenOrders != 1 {
 		t.Errorf("open orders after the sweep: %+v", got)
 	}
 	// A late repeat of a kept order's event changes nothing; one of a
 	// forgotten order's brings it back, which is the bound's price.
-	s.Apply(orderMsg(next(), "rWO4", "WO4", event.Received, 4*time.Minute, posA, chainA))
-	s.Apply(orderMsg(next(), "rWO0", "WO0", event.Received, 0, posA, chainA))
+	s.Apply(orderMsg(next(), "rWO11", "WO11", event.Received, 11*time.Minute, posA, chainA))
+	s.Apply(orderMsg(next(), "rWO00", "WO00", event.Received, 0, posA, chainA))
 	if got := s.Counts(""); got.OpenOrders != 2 {
-		t.Errorf("open orders after the late repeats: %d, want WO5 and WO0", got.OpenOrders)
+		t.Errorf("open orders after the late repeats: %d, want WO12 and WO00", got.OpenOrders)
 	}
 }

@@ -69,8 +69,8 @@ type Config struct {
 	KeepClosed time.Duration
 	// MaxKeptClosed bounds how many closed orders, and how many cleared
 	// alarms, are remembered: past it the ones closed longest ago are
-	// forgotten first, so a flood of short-lived orders cannot hold
-	// KeepClosed's worth of them in memory.
+	// forgotten first, down to nine tenths of it, so a flood of
+	// short-lived orders cannot hold KeepClosed's worth of them in memory.
 	MaxKeptClosed int
 	// SweepInterval is how often Run re-evaluates clock-made fields:
 	// overdue orders, worker statuses, forgotten workers.
