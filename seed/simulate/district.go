@@ -117,7 +117,6 @@ func newDistrict(set *area.Set) (*district, error) {
 	if len(d.grids) == 0 {
 		return nil, errors.New("the areas hold no general grid: nothing to patrol and no one to dispatch to")
 	}
-	byCode := d.compoundByCode
 	for _, a := range sortedLayer(set, area.Compound) {
 		s := newShape(a.Geometry)
 		if s == nil {
@@ -134,10 +133,10 @@ func newDistrict(set *area.Set) (*district, error) {
 		k.grid = gridHolding(byComm[a.Parent], s.toLonLat(orb.Point{}), d.grids)
 		d.compounds = append(d.compounds, k)
 		k.comm.compounds = append(k.comm.compounds, k)
-		byCode[a.Code] = k
+		d.compoundByCode[a.Code] = k
 	}
 	for _, a := range sortedLayer(set, area.Building) {
-		k, ok := byCode[a.Parent]
+		k, ok := d.compoundByCode[a.Parent]
 		if !ok {
 			continue
 		}
