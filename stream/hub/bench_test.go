@@ -100,8 +100,8 @@ func BenchmarkBroadcast(b *testing.B) {
 					delivered += len(c.queue)
 					c.queue = c.queue[:0]
 					for _, s := range c.subs {
-						ws, gone := h.board.batch(s)
-						delivered += len(ws) + len(gone)
+						pb := h.board.batch(s)
+						delivered += len(pb.workers) + len(pb.gone)
 					}
 				}
 			}

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/gridpulse/gridpulse/stream/live"
 )
 
 // conn is one WebSocket connection: a reader (the HTTP handler's
@@ -46,11 +44,11 @@ type closeReason struct {
 type item struct {
 	kind itemKind
 	sub  *subscription
-	c    *change        // delta, removal
-	snap *snapshot      // snapshot
-	seq  uint64         // resumed: the sequence resumed from
-	raw  []byte         // control: a ready message
-	full []*live.Worker // patrolsFull
+	c    *change   // delta, removal
+	snap *snapshot // snapshot
+	seq  uint64    // resumed: the sequence resumed from
+	raw  []byte    // control: a ready message
+	full []*worker // patrolsFull
 }
 
 type itemKind uint8
@@ -268,8 +266,7 @@ func (c *conn) appendItem(frame []byte, it *item) ([]byte, error) {
 		it.sub.prev = it.seq
 		m.sent(opResumed)
 	case itemPatrolsFull:
-		frame = append(frame, controlJSON(patrolsFullMsg{Op: "patrols", Sub: it.sub.id,
-			At: eventTime(time.Now()), Full: true, Workers: nonNilSlice(it.full), Gone: []string{}})...)
+		frame = appendPatrols(frame, it.sub.id, time.Now(), patrolBatch{workers: it.full, full: true})
 		m.sent(opPatrols)
 	case itemControl:
 		frame = append(frame, it.raw...)
@@ -335,10 +332,3 @@ func (e encodeError) Unwrap() error { return e.err }
 // closeGrace is how long a closed connection waits for the client's
 // close frame.
 const closeGrace = time.Second
-
-func nonNilSlice[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}

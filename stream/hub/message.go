@@ -135,56 +135,41 @@ func (w *worker) bytes() []byte {
 
 // appendPatrols writes a patrol batch: the latest view of each worker
 // that changed in the subscription's selection, and the ids of those that
-// left it.
-func appendPatrols(dst []byte, id string, at time.Time, workers []*worker, gone []string) []byte {
+// left it; or, full, the whole selection.
+func appendPatrols(dst []byte, id string, at time.Time, pb patrolBatch) []byte {
 	dst = append(dst, `{"op":"patrols","sub":"`...)
 	dst = append(dst, id...)
 	dst = append(dst, `","at":`...)
 	t, _ := event.Time{Time: at}.MarshalJSON() // a time always encodes
 	dst = append(dst, t...)
+	if pb.full {
+		dst = append(dst, `,"full":true`...)
+	}
 	// A wall screen's batch holds every worker of the district: grow dst
 	// once rather than doubling through megabytes.
 	size := 64 + len(id)
-	for _, w := range workers {
+	for _, w := range pb.workers {
 		size += len(w.bytes()) + 1
 	}
-	for _, g := range gone {
+	for _, g := range pb.gone {
 		size += len(g) + 3
 	}
 	dst = slices.Grow(dst, size)
 	dst = append(dst, `,"workers":[`...)
-	for i, w := range workers {
+	for i, w := range pb.workers {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, w.bytes()...)
 	}
 	dst = append(dst, `],"gone":[`...)
-	for i, g := range gone {
+	for i, g := range pb.gone {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		dst = strconv.AppendQuote(dst, g)
 	}
 	return append(dst, "]}"...)
-}
-
-// patrolsFullMsg replaces a client's set of workers for a subscription;
-// it follows a resume, since patrol positions are not kept for replay.
-type patrolsFullMsg struct {
-	Op      string         `json:"op"`
-	Sub     string         `json:"sub"`
-	At      event.Time     `json:"at"`
-	Full    bool           `json:"full"`
-	Workers []*live.Worker `json:"workers"`
-	Gone    []string       `json:"gone"`
-}
-
-func nonNil[T any](s []T) *[]T {
-	if s == nil {
-		s = []T{}
-	}
-	return &s
 }
 
 // control messages, encoded with encoding/json.

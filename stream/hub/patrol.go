@@ -1,11 +1,14 @@
 package hub
 
 import (
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/tidwall/rtree"
 
+	"github.com/gridpulse/gridpulse/area"
+	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -13,15 +16,21 @@ import (
 // only the latest per worker matters, so they do not fan out per event.
 // Each position only replaces the worker's entry in a map of changes
 // (one map write, whatever the number of clients). Every flush tick the
-// changes are moved onto the board, an index of every worker's latest
-// view by place and area stamped with the tick it last changed in. Each
-// connection's writer then asks the board, per subscription, for the
-// workers in its box or area that changed since the tick it last sent,
-// and for the ones it holds that have left; a tablet's writer searches its
-// box, a wall screen's (which holds nearly every worker) reads the tick's
-// log of changes, so either's work is about what it sends. The writers
-// are woken in groups spread over the first half of the tick rather than
-// all at once.
+// changes are moved onto the board: every worker's latest view, indexed
+// by place and area, and the tick's changes, each with the view it
+// replaced, listed by ~1 km tile.
+//
+// A subscription in step with the board (its last batch was the tick
+// before) holds exactly the workers whose view at that tick it selects.
+// Its batch is then worked out from the tick's changes alone, without any
+// record of what it holds: a changed worker it selects now is sent, one
+// whose replaced view it selected is gone. A tablet reads the tiles under
+// its box, a wall screen the whole list. Two cases step outside this: the
+// first batch after a snapshot of the live state (which is ahead of the
+// board) compares the snapshot with the board once, and a writer more
+// than a tick behind sends its whole selection with "full": true. The
+// writers are woken in groups spread over the first half of the tick
+// rather than all at once.
 
 // board is the hub's copy of the workers, updated once per tick.
 type board struct {
@@ -30,70 +39,94 @@ type board struct {
 	workers map[string]*workerRec
 	tree    rtree.RTreeG[*workerRec]
 	areas   map[string]map[*workerRec]struct{}
-	gone    []*workerRec // removed workers, oldest first, purged after goneTicks
-	keys    []string     // scratch for AreaKeys
-	// log holds the workers changed in each of the last logTicks ticks,
-	// log[t%logTicks] for tick t: a subscription that holds most workers
-	// (a wall screen) reads what changed instead of searching its box.
-	log [logTicks][]*workerRec
+	keys    []string // scratch for AreaKeys
+
+	// The last tick's changes, listed by the tile of the new view and,
+	// for a worker that moved tiles, also by the tile of the replaced
+	// one; byArea lists them by area code as subscriptions ask (under
+	// areaMu, since askers hold only a read lock).
+	changed []patrolChange
+	tiles   map[uint64][]int32
+	areaMu  sync.Mutex
+	byArea  map[string][]int32
 }
-
-// logTicks is how many ticks of changes the board keeps; a writer further
-// behind searches its selection instead.
-const logTicks = 4
-
-// goneTicks is how long a removed worker stays on the board, so that a
-// writer that fell behind still reports it gone.
-const goneTicks = 600
 
 // workerRec is one worker on the board.
 type workerRec struct {
-	id      string
-	view    *live.Worker
-	enc     *worker // view, encoded once when first needed
-	changed uint64  // the tick of the last change
+	id   string
+	view *live.Worker
+	enc  *worker  // view, encoded once when first needed
+	keys []string // the area codes holding it, as indexed
+}
+
+// patrolChange is one worker's change in the last tick.
+type patrolChange struct {
+	rec     *workerRec
+	view    *live.Worker // after the tick; for a removed worker, the replaced view
+	enc     *worker      // view's encoding; nil when removed
+	prev    *live.Worker // the view it replaced; nil for a worker new to the board
+	tile    uint64       // the tile of view
 	removed bool
-	keys    []string // the area codes holding it, as indexed
+	// Where view and prev are, copied here so that most subscriptions
+	// (a box, within a district or a street) judge a change without
+	// reading either view.
+	pos, prevPos       event.Position
+	street, prevStreet string
 }
 
 func newBoard() *board {
-	return &board{workers: map[string]*workerRec{}, areas: map[string]map[*workerRec]struct{}{}}
+	return &board{workers: map[string]*workerRec{}, areas: map[string]map[*workerRec]struct{}{},
+		tiles: map[uint64][]int32{}, byArea: map[string][]int32{}}
 }
+
+func tileOf(p event.Position) uint64 { return cellKey(cellOf(p[0]), cellOf(p[1])) }
 
 // apply moves one tick's changes onto the board.
 func (b *board) apply(tick uint64, changes map[string]live.Change) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.tick = tick
-	changed := b.log[tick%logTicks][:0]
-	defer func() { b.log[tick%logTicks] = changed }()
+	b.changed = b.changed[:0]
+	clear(b.tiles)
+	clear(b.byArea)
 	for id, ch := range changes {
 		rec := b.workers[id]
-		if rec == nil {
-			if ch.Removed {
-				continue
-			}
-			rec = &workerRec{id: id}
-			b.workers[id] = rec
-		} else if !rec.removed {
+		var prev *live.Worker
+		if rec != nil {
+			prev = rec.view
 			b.unplace(rec)
 		}
-		rec.changed = tick
-		changed = append(changed, rec)
-		rec.view = ch.View.(*live.Worker)
-		rec.enc = &worker{view: rec.view}
-		rec.removed = ch.Removed
 		if ch.Removed {
-			b.gone = append(b.gone, rec)
+			if rec != nil {
+				delete(b.workers, id)
+				b.note(patrolChange{rec: rec, view: prev, prev: prev, removed: true})
+			}
 			continue
 		}
-		b.place(rec)
-	}
-	for len(b.gone) > 0 && (b.gone[0].changed+goneTicks < tick || !b.gone[0].removed) {
-		if rec := b.gone[0]; rec.removed && b.workers[rec.id] == rec {
-			delete(b.workers, rec.id)
+		if rec == nil {
+			rec = &workerRec{id: id}
+			b.workers[id] = rec
 		}
-		b.gone = b.gone[1:]
+		rec.view = ch.View.(*live.Worker)
+		rec.enc = &worker{view: rec.view}
+		b.place(rec)
+		b.note(patrolChange{rec: rec, view: rec.view, enc: rec.enc, prev: prev})
+	}
+}
+
+func (b *board) note(pc patrolChange) {
+	i := int32(len(b.changed))
+	pc.pos, pc.street = pc.view.Location, pc.view.Area.Street
+	if pc.prev != nil {
+		pc.prevPos, pc.prevStreet = pc.prev.Location, pc.prev.Area.Street
+	}
+	pc.tile = tileOf(pc.pos)
+	b.changed = append(b.changed, pc)
+	b.tiles[pc.tile] = append(b.tiles[pc.tile], i)
+	if pc.prev != nil {
+		if t := tileOf(pc.prev.Location); t != pc.tile {
+			b.tiles[t] = append(b.tiles[t], i)
+		}
 	}
 }
 
@@ -125,47 +158,136 @@ func (b *board) unplace(rec *workerRec) {
 	}
 }
 
-// batch works out one subscription's patrol message since its last tick:
-// the workers in its selection that changed, and the ones it holds that
-// have left it. Only the subscription's writer calls it.
-func (b *board) batch(s *subscription) (workers []*worker, gone []string) {
+// patrolBatch is one subscription's patrol message: the workers to send
+// and the ids of those it held that left its selection, or with full its
+// whole selection, replacing what it held.
+type patrolBatch struct {
+	workers []*worker
+	gone    []string
+	full    bool
+}
+
+func (pb patrolBatch) empty() bool { return !pb.full && len(pb.workers) == 0 && len(pb.gone) == 0 }
+
+// batch works out one subscription's patrol batch since its last tick.
+// Only the subscription's writer calls it; the batch's slices are the
+// subscription's to reuse once the batch is written.
+func (b *board) batch(s *subscription) patrolBatch {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.tick <= s.lastTick {
-		return nil, nil
+		return patrolBatch{}
 	}
-	// Reading the changes costs what changed; searching, what the client
-	// holds and what its selection holds. A wall screen holds nearly every
-	// worker, a tablet a few dozen.
-	since := s.lastTick
-	fromLog := b.tick-since <= logTicks && b.changedSince(since) < 2*(len(s.held)+len(s.pending))
-	return b.batchSince(s, fromLog)
+	out := patrolBatch{workers: s.sendBuf[:0], gone: s.goneBuf[:0]}
+	switch {
+	case s.snapped != nil:
+		out = b.reconcile(s, out)
+	case b.tick == s.lastTick+1:
+		out = b.step(s, out)
+	default:
+		out.workers, out.full = b.selection(s, out.workers), true
+	}
+	s.lastTick = b.tick
+	s.sendBuf, s.goneBuf = out.workers, out.gone
+	return out
 }
 
-// batchSince is batch once the way is chosen: from the log of changes
-// (which must reach back to the subscription's last tick) or by searching
-// its selection. Called under b.mu.
-func (b *board) batchSince(s *subscription, fromLog bool) (workers []*worker, gone []string) {
-	since := s.lastTick
-	s.lastTick = b.tick
-	// A worker a snapshot sent before the board had it is on the board
-	// now, since every change up to the snapshot has been applied; one
-	// that is not has left the state meanwhile.
-	for _, id := range s.pending {
-		if rec := b.workers[id]; rec != nil {
-			s.held[rec] = 0
-		} else {
-			gone = append(gone, id)
+// step is the batch of a subscription in step with the board: from the
+// last tick's changes alone. Called under b.mu.
+func (b *board) step(s *subscription, out patrolBatch) patrolBatch {
+	q := &s.q
+	judge := func(pc *patrolChange) {
+		if !pc.removed && q.Match(pc.view) {
+			out.workers = append(out.workers, pc.enc)
+		} else if pc.prev != nil && q.Match(pc.prev) {
+			out.gone = append(out.gone, pc.rec.id)
 		}
 	}
-	s.pending = s.pending[:0]
-	if fromLog {
-		return b.readLog(s, since, workers, gone)
+	if q.BBox != nil && q.Area == "" && len(q.Scope) <= area.StreetCodeLen && !q.Filters.OnDuty && len(q.Filters.Roles) == 0 {
+		// Only the box and a district or street scope decide: read the
+		// copies, not the views. A street's code starts with its
+		// district's.
+		box, scope := q.BBox, q.Scope
+		in := func(p event.Position, street string) bool {
+			return p[0] >= box.Min[0] && p[0] <= box.Max[0] && p[1] >= box.Min[1] && p[1] <= box.Max[1] &&
+				strings.HasPrefix(street, scope)
+		}
+		judge = func(pc *patrolChange) {
+			if !pc.removed && in(pc.pos, pc.street) {
+				out.workers = append(out.workers, pc.enc)
+			} else if pc.prev != nil && in(pc.prevPos, pc.prevStreet) {
+				out.gone = append(out.gone, pc.rec.id)
+			}
+		}
 	}
+	switch {
+	case q.BBox != nil:
+		x0, y0, x1, y1, n := span(q.BBox)
+		if n >= len(b.tiles) {
+			// The box covers more tiles than hold changes: read them all.
+			for i := range b.changed {
+				judge(&b.changed[i])
+			}
+			break
+		}
+		for x := x0; x <= x1; x++ {
+			for y := y0; y <= y1; y++ {
+				key := cellKey(x, y)
+				for _, i := range b.tiles[key] {
+					pc := &b.changed[i]
+					// A worker that moved tiles is listed under both: read it
+					// under its new tile when that is under the box too.
+					if tx, ty := int32(pc.tile>>32), int32(uint32(pc.tile)); pc.tile != key && tx >= x0 && tx <= x1 && ty >= y0 && ty <= y1 {
+						continue
+					}
+					judge(pc)
+				}
+			}
+		}
+	case s.indexKey != "":
+		for _, i := range b.areaChanges(s.indexKey) {
+			judge(&b.changed[i])
+		}
+	default:
+		for i := range b.changed {
+			judge(&b.changed[i])
+		}
+	}
+	return out
+}
+
+// areaChanges lists the last tick's changes in or out of area key,
+// working the list out the first time it is asked for. Called under b.mu
+// (read).
+func (b *board) areaChanges(key string) []int32 {
+	b.areaMu.Lock()
+	defer b.areaMu.Unlock()
+	if list, ok := b.byArea[key]; ok {
+		return list
+	}
+	list := []int32{}
+	for i := range b.changed {
+		pc := &b.changed[i]
+		if live.InArea(&pc.view.Area, key) || pc.prev != nil && live.InArea(&pc.prev.Area, key) {
+			list = append(list, int32(i))
+		}
+	}
+	b.byArea[key] = list
+	return list
+}
+
+// selection appends the board's workers that subscription s selects.
+// Called under b.mu.
+func (b *board) selection(s *subscription, out []*worker) []*worker {
+	b.eachSelected(s, func(rec *workerRec) { out = append(out, rec.enc) })
+	return out
+}
+
+// eachSelected calls fn for every worker on the board that s selects.
+func (b *board) eachSelected(s *subscription, fn func(*workerRec)) {
 	take := func(rec *workerRec) {
-		if rec.changed > since && s.q.Match(rec.view) {
-			workers = append(workers, rec.enc)
-			s.held[rec] = b.tick
+		if s.q.Match(rec.view) {
+			fn(rec)
 		}
 	}
 	switch {
@@ -180,72 +302,47 @@ func (b *board) batchSince(s *subscription, fromLog bool) (workers []*worker, go
 		}
 	default:
 		for _, rec := range b.workers {
-			if !rec.removed {
-				take(rec)
-			}
+			take(rec)
 		}
 	}
-	// The search visited every worker that can be in the selection: one
-	// held that changed and was not taken now has left it.
-	for rec, sent := range s.held {
-		if rec.changed > since && sent != b.tick {
-			gone = append(gone, rec.id)
-			delete(s.held, rec)
+}
+
+// reconcile is the first batch after a snapshot: the live state the
+// snapshot came from runs ahead of the board, so the batch brings the
+// client from what the snapshot sent to the board's selection. Called
+// under b.mu.
+func (b *board) reconcile(s *subscription, out patrolBatch) patrolBatch {
+	b.eachSelected(s, func(rec *workerRec) {
+		if sent, ok := s.snapped[rec.id]; !ok || sent != rec.view {
+			out.workers = append(out.workers, rec.enc)
 		}
+		delete(s.snapped, rec.id)
+	})
+	// Sent but not selected on the board: gone, or (new to the state
+	// since the tick) sent again once the board has it.
+	for id := range s.snapped {
+		out.gone = append(out.gone, id)
 	}
-	return workers, gone
+	s.snapped = nil
+	return out
 }
 
-// changedSince counts the changes logged after tick since; the caller
-// has checked the log reaches back that far.
-func (b *board) changedSince(since uint64) int {
-	n := 0
-	for t := since + 1; t <= b.tick; t++ {
-		n += len(b.log[t%logTicks])
-	}
-	return n
-}
-
-// readLog is batch for a subscription holding many workers: it looks only
-// at the workers changed after tick since, each once (at its last change).
-func (b *board) readLog(s *subscription, since uint64, workers []*worker, gone []string) ([]*worker, []string) {
-	for t := since + 1; t <= b.tick; t++ {
-		for _, rec := range b.log[t%logTicks] {
-			if rec.changed != t {
-				continue // changed again later: read there
-			}
-			if !rec.removed && s.q.Match(rec.view) {
-				workers = append(workers, rec.enc)
-				s.held[rec] = b.tick
-			} else if _, ok := s.held[rec]; ok {
-				gone = append(gone, rec.id)
-				delete(s.held, rec)
-			}
-		}
-	}
-	return workers, gone
-}
-
-// holdSnapshot records the workers a subscription is about to be sent in
-// a snapshot, and returns them ready to encode, with the board's bytes
-// where the board holds the same view. Called under the hub's lock, which
-// also fixes the tick the subscription's patrol batches start after.
+// holdSnapshot records the workers a subscription is about to be sent,
+// in a snapshot or a full batch, and returns them ready to encode, with
+// the board's bytes where the board holds the same view. Called under
+// the hub's lock, which also fixes the tick its patrol batches start
+// after.
 func (h *Hub) holdSnapshot(s *subscription, ws []*live.Worker) []*worker {
 	s.lastTick = h.tick
-	s.held = make(map[*workerRec]uint64, len(ws))
-	s.pending = s.pending[:0]
+	s.snapped = make(map[string]*live.Worker, len(ws))
 	out := make([]*worker, len(ws))
 	h.board.mu.RLock()
 	defer h.board.mu.RUnlock()
 	for i, w := range ws {
-		rec := h.board.workers[w.WorkerID]
-		if rec == nil || rec.removed {
-			s.pending = append(s.pending, w.WorkerID)
-			out[i] = &worker{view: w}
-			continue
-		}
-		s.held[rec] = 0
-		if out[i] = rec.enc; rec.view != w {
+		s.snapped[w.WorkerID] = w
+		if rec := h.board.workers[w.WorkerID]; rec != nil && rec.view == w {
+			out[i] = rec.enc
+		} else {
 			out[i] = &worker{view: w}
 		}
 	}
@@ -306,11 +403,11 @@ func (c *conn) appendPatrolBatches(frame []byte) []byte {
 		if s.closed.Load() {
 			continue
 		}
-		workers, gone := c.h.board.batch(s)
-		if len(workers) == 0 && len(gone) == 0 {
+		pb := c.h.board.batch(s)
+		if pb.empty() {
 			continue
 		}
-		frame = appendPatrols(frame, s.id, now, workers, gone)
+		frame = appendPatrols(frame, s.id, now, pb)
 		frame = append(frame, '\n')
 		c.h.metrics.sent(opPatrols)
 	}

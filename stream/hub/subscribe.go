@@ -96,9 +96,11 @@ func (h *Hub) replay(s *subscription, seq uint64) []item {
 		q := s.q
 		q.Layers = live.LayersOf(live.Patrols)
 		workers = h.state.Snapshot(q).Patrols
-		items = append(items, item{kind: itemPatrolsFull, sub: s, full: workers})
 	}
-	h.holdSnapshot(s, workers)
+	full := h.holdSnapshot(s, workers)
+	if s.q.Layers.Has(live.Patrols) {
+		items = append(items, item{kind: itemPatrolsFull, sub: s, full: full})
+	}
 	return items
 }
 

@@ -23,14 +23,15 @@ type subscription struct {
 	indexKey string
 
 	// lastTick is the patrol tick its last batch (or snapshot) reflects;
-	// held are the workers the client holds, by their board entry (a
-	// pointer: cheaper to hash than the id, and every tick looks them all
-	// up); pending are workers a snapshot sent that were not on the board
-	// yet, resolved by the next batch. Set when it is registered or
-	// resynchronised, then only the connection's writer touches them.
+	// snapped are the workers a snapshot or full batch sent (from the live
+	// state, ahead of the board), until the next batch compares them with
+	// the board; sendBuf and goneBuf are its batches' slices, reused. Set
+	// when it is registered or resynchronised, then only the connection's
+	// writer touches them.
 	lastTick uint64
-	held     map[*workerRec]uint64 // → the tick of the batch that last sent it
-	pending  []string
+	snapped  map[string]*live.Worker
+	sendBuf  []*worker
+	goneBuf  []string
 
 	// prev is the sequence of the last snapshot or delta written; only
 	// the connection's writer touches it.
