@@ -1,13 +1,11 @@
 package hub
 
 import (
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/tidwall/rtree"
 
-	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
@@ -196,28 +194,16 @@ func (b *board) batch(s *subscription) patrolBatch {
 // last tick's changes alone. Called under b.mu.
 func (b *board) step(s *subscription, out patrolBatch) patrolBatch {
 	q := &s.q
-	judge := func(pc *patrolChange) {
-		if !pc.removed && q.Match(pc.view) {
-			out.workers = append(out.workers, pc.enc)
-		} else if pc.prev != nil && q.Match(pc.prev) {
-			out.gone = append(out.gone, pc.rec.id)
-		}
+	selects := func(v *live.Worker, _ event.Position, _ string) bool { return q.Match(v) }
+	if q.SelectsWorkersByStreet() {
+		// Read the copies, not the views.
+		selects = func(_ *live.Worker, pos event.Position, street string) bool { return q.MatchWorkerPlace(pos, street) }
 	}
-	if q.BBox != nil && q.Area == "" && len(q.Scope) <= area.StreetCodeLen && !q.Filters.OnDuty && len(q.Filters.Roles) == 0 {
-		// Only the box and a district or street scope decide: read the
-		// copies, not the views. A street's code starts with its
-		// district's.
-		box, scope := q.BBox, q.Scope
-		in := func(p event.Position, street string) bool {
-			return p[0] >= box.Min[0] && p[0] <= box.Max[0] && p[1] >= box.Min[1] && p[1] <= box.Max[1] &&
-				strings.HasPrefix(street, scope)
-		}
-		judge = func(pc *patrolChange) {
-			if !pc.removed && in(pc.pos, pc.street) {
-				out.workers = append(out.workers, pc.enc)
-			} else if pc.prev != nil && in(pc.prevPos, pc.prevStreet) {
-				out.gone = append(out.gone, pc.rec.id)
-			}
+	judge := func(pc *patrolChange) {
+		if !pc.removed && selects(pc.view, pc.pos, pc.street) {
+			out.workers = append(out.workers, pc.enc)
+		} else if pc.prev != nil && selects(pc.prev, pc.prevPos, pc.prevStreet) {
+			out.gone = append(out.gone, pc.rec.id)
 		}
 	}
 	switch {

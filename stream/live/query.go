@@ -5,6 +5,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/gridpulse/gridpulse/area"
 	"github.com/gridpulse/gridpulse/event"
 )
 
@@ -113,6 +114,21 @@ func (q *Query) MatchAt(v View, p Place) bool {
 		return false
 	}
 	return q.Filters.match(v)
+}
+
+// SelectsWorkersByStreet reports whether, among workers, q selects by
+// position and street alone: a box, no area, at most a district or a
+// street as scope, and no worker filters. Such a query can judge a worker
+// from a copy of those two (MatchWorkerPlace) without its view.
+func (q *Query) SelectsWorkersByStreet() bool {
+	return q.Layers.Has(Patrols) && q.BBox != nil && q.Area == "" && len(q.Scope) <= area.StreetCodeLen &&
+		!q.Filters.OnDuty && len(q.Filters.Roles) == 0
+}
+
+// MatchWorkerPlace is Match for a worker at pos in street, for a query
+// that SelectsWorkersByStreet.
+func (q *Query) MatchWorkerPlace(pos event.Position, street string) bool {
+	return q.BBox.Contains(point(pos)) && (q.Scope == "" || InArea(&event.Chain{Street: street}, q.Scope))
 }
 
 func (f *Filters) match(v View) bool {

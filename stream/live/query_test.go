@@ -167,3 +167,55 @@ func TestAreaCodes(t *testing.T) {
 		}
 	}
 }
+
+// A query that selects workers by position and street judges a worker
+// from those two exactly as Match judges its view; the others do not
+// claim to.
+func TestMatchWorkerPlaceAgreesWithMatch(t *testing.T) {
+	box := orb.Bound{Min: orb.Point{103.90, 30.50}, Max: orb.Point{103.95, 30.55}}
+	patrols := LayersOf(Patrols)
+	tests := []struct {
+		name     string
+		q        Query
+		byStreet bool
+	}{
+		{"a box", Query{Layers: patrols, BBox: &box}, true},
+		{"a box in the district", Query{Layers: patrols, BBox: &box, Scope: "510116"}, true},
+		{"a box in another district", Query{Layers: patrols, BBox: &box, Scope: "510117"}, true},
+		{"a box in a street", Query{Layers: patrols, BBox: &box, Scope: "510116001"}, true},
+		{"a box in a community", Query{Layers: patrols, BBox: &box, Scope: "510116001001"}, false},
+		{"a box and an area", Query{Layers: patrols, BBox: &box, Area: "510116001"}, false},
+		{"a box, on duty", Query{Layers: patrols, BBox: &box, Filters: Filters{OnDuty: true}}, false},
+		{"a box, some roles", Query{Layers: patrols, BBox: &box, Filters: Filters{Roles: []event.Role{"grid_worker"}}}, false},
+		{"no box", Query{Layers: patrols}, false},
+		{"no patrols", Query{Layers: LayersOf(Orders), BBox: &box}, false},
+	}
+	var workers []*Worker
+	for i, pos := range []event.Position{{103.92, 30.52}, {103.90, 30.55}, {103.96, 30.52}, {103.92, 30.49}} {
+		for _, street := range []string{"510116001", "510116002", "510117001"} {
+			workers = append(workers, &Worker{WorkerID: fmt.Sprintf("W%d-%s", i, street), Role: "grid_worker", OnDuty: true,
+				Location: pos, Area: event.Chain{Street: street, Community: street + "001"}})
+		}
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.q.SelectsWorkersByStreet(); got != tt.byStreet {
+				t.Fatalf("SelectsWorkersByStreet = %v, want %v", got, tt.byStreet)
+			}
+			if !tt.byStreet {
+				return
+			}
+			selected := 0
+			for _, w := range workers {
+				want := tt.q.Match(w)
+				if got := tt.q.MatchWorkerPlace(w.Location, w.Area.Street); got != want {
+					t.Errorf("%s: MatchWorkerPlace = %v, Match = %v", w.WorkerID, got, want)
+				}
+				if want {
+					selected++
+				}
+			}
+			t.Logf("%d of %d workers selected", selected, len(workers))
+		})
+	}
+}
