@@ -29,6 +29,7 @@ type Report struct {
 	Integrity IntegrityReport    `json:"integrity"`
 	Clients   ClientReport       `json:"clients"`
 	CPU       CPUReport          `json:"cpu"`
+	Scheduler SchedReport        `json:"scheduler"`
 	Memory    MemoryReport       `json:"memory"`
 	Goal      GoalReport         `json:"goal"`
 	// Soak is the server's memory and goroutines through a soak's window,
@@ -321,6 +322,7 @@ func (r *runner) report(clients []*client, w window, upTo uint64, drained bool, 
 		}
 		rep.CPU.Others = max(rep.CPU.Others, 0)
 	}
+	rep.Scheduler = w.sched1.since(w.sched0)
 	rep.Memory = MemoryReport{ServerRSS: -1, ServerPeakRSS: -1, ServerGoroutines: -1, GeneratorRSS: w.rss, GeneratorPeakRSS: w.peakRSS}
 	if w.s1.ok {
 		rep.Memory.ServerRSS, rep.Memory.ServerPeakRSS, rep.Memory.ServerGoroutines = w.s1.rss, w.serverPeakRSS, w.s1.goroutines
@@ -457,6 +459,13 @@ func (rep *Report) WriteText(out io.Writer) error {
 		fmt.Fprintf(out, ", Go runtime background (GC) %s", cores(cpu.Runtime))
 	}
 	fmt.Fprintf(out, ", other processes %s\n", cores(cpu.Others))
+	whose := "the load generator's"
+	if rep.InProcess {
+		whose = "server and generator"
+	}
+	sc := rep.Scheduler
+	fmt.Fprintf(out, "scheduler (%s goroutines): waited ready to run p50 %.2f ms, p99 %.1f ms, p99.9 %.1f ms\n",
+		whose, sc.P50Ms, sc.P99Ms, sc.P999Ms)
 	m := rep.Memory
 	if rep.InProcess {
 		fmt.Fprintf(out, "memory: process (server and generator) RSS %s, peak %s; %.0f goroutines\n", mb(float64(m.GeneratorRSS)), mb(float64(m.GeneratorPeakRSS)), m.ServerGoroutines)

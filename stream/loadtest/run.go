@@ -273,6 +273,7 @@ func waitClient(ctx context.Context, c *client) error {
 // window is what was sampled at the two ends of the measured window.
 type window struct {
 	m0, m1         machineSample
+	sched0, sched1 schedSample
 	s0, s1         serverSample
 	serverPeakRSS  float64
 	split          cpuSplit
@@ -289,7 +290,7 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 	if err := sleepUntil(ctx, winStart); err != nil {
 		return w, err
 	}
-	w.m0 = sampleMachine()
+	w.m0, w.sched0 = sampleMachine(), sampleSched()
 	var err error
 	if w.s0, err = scrapeServer(ctx, r.hc, r.base, r.cfg.Token); err != nil {
 		w.scrapeProblems = append(w.scrapeProblems, err.Error())
@@ -365,7 +366,7 @@ func (r *runner) measure(ctx context.Context, winStart, winEnd time.Time) (windo
 			return w, ctx.Err()
 		}
 	}
-	w.m1 = sampleMachine()
+	w.m1, w.sched1 = sampleMachine(), sampleSched()
 	if profile {
 		pprof.StopCPUProfile()
 		w.profiled = true
