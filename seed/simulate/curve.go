@@ -31,15 +31,6 @@ func newCurve(w [24]float64) curve {
 // at is the relative rate at t.
 func (c curve) at(t time.Time) float64 { return c[t.In(beijing).Hour()] }
 
-// peak is the largest relative rate of the day.
-func (c curve) peak() float64 {
-	m := 0.0
-	for _, x := range c {
-		m = math.Max(m, x)
-	}
-	return m
-}
-
 // The daily rhythms. Appeals peak at 9–11 h and 14–17 h and all but stop
 // at night; each channel has its own hours.
 var (

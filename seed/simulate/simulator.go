@@ -100,9 +100,6 @@ func (p Parts) shard(workers []*worker) []*worker {
 	return out
 }
 
-// Config is the simulator's configuration with every default filled in.
-func (s *Simulator) Config() Config { return s.cfg }
-
 // Stats is what the simulator has sent so far.
 func (s *Simulator) Stats() Stats { return s.c.snapshot() }
 

@@ -25,7 +25,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/gridpulse/gridpulse/event"
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
@@ -242,5 +241,3 @@ func writeHTTPError(w http.ResponseWriter, _ *http.Request, status int, reason e
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
 }
-
-func eventTime(t time.Time) event.Time { return event.Time{Time: t} }
