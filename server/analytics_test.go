@@ -158,8 +158,8 @@ func TestCellRoute(t *testing.T) {
 		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
 			t.Fatal(err)
 		}
-		if p.Level != "compound" || len(p.Trend) != 31 || p.Totals.Opened != 2 || p.Open.Open != 2 || len(p.Open.Orders) != 2 || p.Patrol != nil {
-			t.Errorf("profile %s, want compound 1's: 31 days, 2 orders open", rec.Body)
+		if p.Level != "compound" || len(p.Trend) != query.ProfileDays || p.Totals.Opened != 2 || p.Open.Open != 2 || len(p.Open.Orders) != 2 || p.Patrol != nil {
+			t.Errorf("profile %s, want compound 1's: %d days, 2 orders open", rec.Body, query.ProfileDays)
 		}
 		rec = do(t, s, http.MethodGet, "/api/v1/cells/510116009", nil, nil)
 		if rec.Code != http.StatusNotFound || decodeError(t, rec).Code != CodeNotFound {

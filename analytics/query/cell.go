@@ -18,8 +18,9 @@ var ErrNoCell = errors.New("no such cell")
 
 // Cell profile bounds.
 const (
-	// ProfileWindow is the span of a profile's trend and figures.
-	ProfileWindow = "30d"
+	// ProfileDays is the district days a profile's trend and figures
+	// cover: today so far and the whole days before it.
+	ProfileDays = 30
 	// MaxProfileOrders bounds the open orders a profile lists, oldest first.
 	MaxProfileOrders = 50
 )
@@ -33,7 +34,8 @@ type CellRequest struct {
 	Area string
 }
 
-// Profile is one cell's health check over the last 30 days.
+// Profile is one cell's health check over the district's last 30 days,
+// today so far included.
 type Profile struct {
 	Code       string         `json:"code"`
 	Name       string         `json:"name"`
@@ -108,10 +110,7 @@ func (s *Service) Cell(ctx context.Context, r CellRequest) (*Profile, error) {
 		return nil, ErrNoCell // outside the caller's scope it does not exist for them
 	}
 	now := s.now()
-	span, err := WindowSpec{Window: ProfileWindow}.resolve(now)
-	if err != nil {
-		return nil, err
-	}
+	span := profileSpan(now)
 	p := &Profile{Code: a.Code, Name: a.Name, Level: level, Households: households(a), Window: span,
 		Facilities: s.facilitiesIn(a, level)}
 
@@ -139,6 +138,16 @@ func (s *Service) Cell(ctx context.Context, r CellRequest) (*Profile, error) {
 		}
 	}
 	return p, nil
+}
+
+// profileSpan is the ProfileDays district days up to the end of now's
+// hour. It starts at a district midnight so that every day of the trend
+// but today is whole, and the trend has ProfileDays points whatever the
+// hour.
+func profileSpan(now time.Time) Span {
+	l := now.In(districtZone)
+	today := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, districtZone)
+	return Span{From: today.AddDate(0, 0, -(ProfileDays - 1)).UTC(), To: now.UTC().Truncate(time.Hour).Add(time.Hour)}
 }
 
 // cellArea is the area a cell code names, by its length.

@@ -84,8 +84,8 @@ func TestCell(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if p.Level != tt.level || p.Name == "" || len(p.Trend) != 31 {
-					t.Errorf("level %s name %q, %d days; want %s, a name, 31 days", p.Level, p.Name, len(p.Trend), tt.level)
+				if p.Level != tt.level || p.Name == "" || len(p.Trend) != ProfileDays {
+					t.Errorf("level %s name %q, %d days; want %s, a name, %d days", p.Level, p.Name, len(p.Trend), tt.level, ProfileDays)
 				}
 				// Orders A–D were all received within 30 days; A, C, D closed, D late.
 				if c := p.Totals; c.Opened != 4 || c.Closed != 3 || c.ClosedLate != 1 || c.Escalated != 1 {
@@ -102,8 +102,9 @@ func TestCell(t *testing.T) {
 				case !tt.patrol && p.Patrol != nil:
 					t.Errorf("patrol %+v at compound level, want none", p.Patrol)
 				case tt.patrol && (p.Patrol == nil || p.Patrol.WorkerMinutes != 3 || p.Patrol.Workers != 2 ||
-					p.Patrol.HoursCovered != 2 || p.Patrol.Hours != 720):
-					t.Errorf("patrol %+v, want 3 minutes of 2 workers in 2 of 720 hours", p.Patrol)
+					p.Patrol.HoursCovered != 2 || p.Patrol.Hours != 717):
+					// 29 whole days and today's 21 hours to 13:00 UTC (21:00 in the district).
+					t.Errorf("patrol %+v, want 3 minutes of 2 workers in 2 of 717 hours", p.Patrol)
 				}
 				if len(p.Facilities) != len(tt.facilities) {
 					t.Errorf("facilities %v, want %v", p.Facilities, tt.facilities)
@@ -123,6 +124,34 @@ func TestCell(t *testing.T) {
 			t.Errorf("compound C3 %+v, want no orders or alarms and its control room", other)
 		}
 	})
+}
+
+func TestProfileSpan(t *testing.T) {
+	tests := []struct {
+		name     string
+		now      time.Time
+		from, to time.Time
+	}{
+		{"district evening", time.Date(2026, 3, 10, 12, 30, 0, 0, time.UTC),
+			time.Date(2026, 2, 8, 16, 0, 0, 0, time.UTC), time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC)},
+		{"the district's last hour", time.Date(2026, 11, 22, 15, 12, 0, 0, time.UTC),
+			time.Date(2026, 10, 23, 16, 0, 0, 0, time.UTC), time.Date(2026, 11, 22, 16, 0, 0, 0, time.UTC)},
+		{"district midnight exactly", time.Date(2026, 11, 22, 16, 0, 0, 0, time.UTC),
+			time.Date(2026, 10, 24, 16, 0, 0, 0, time.UTC), time.Date(2026, 11, 22, 17, 0, 0, 0, time.UTC)},
+		{"UTC midnight, district morning", time.Date(2026, 1, 1, 0, 0, 1, 0, time.UTC),
+			time.Date(2025, 12, 2, 16, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			span := profileSpan(tt.now)
+			if !span.From.Equal(tt.from) || !span.To.Equal(tt.to) {
+				t.Errorf("span %s to %s, want %s to %s", span.From, span.To, tt.from, tt.to)
+			}
+			if n := len(fillBuckets(nil, span, IntervalDay)); n != ProfileDays {
+				t.Errorf("%d daily buckets, want %d", n, ProfileDays)
+			}
+		})
+	}
 }
 
 func TestCellRejects(t *testing.T) {
