@@ -77,9 +77,8 @@ func stepAsNow(ctx context.Context, t *testing.T, s *Simulator, from, to time.Ti
 }
 
 // dispatchServer is a real server with its bus, live state, ingest,
-// WebSocket hub and dispatch actions for the tiny district, open to all, on
-// loopback. The
-// context ends with the test.
+// WebSocket hub and dispatch actions for the tiny district, open to all,
+// on loopback. The context ends with the test.
 func dispatchServer(t *testing.T) (context.Context, *live.State, string, *bus.Bus) {
 	t.Helper()
 	d := tinyDistrict(t)

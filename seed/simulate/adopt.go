@@ -16,9 +16,9 @@ import (
 	"github.com/gridpulse/gridpulse/stream/live"
 )
 
-// LivePath is the server's live WebSocket, read once at start for what
+// livePath is the server's live WebSocket, read once at start for what
 // it holds open.
-const LivePath = "/ws"
+const livePath = "/ws"
 
 // heldOpen is what the server holds open: its open orders and active
 // alarms, as a snapshot of its live WebSocket gives them.
@@ -44,7 +44,7 @@ func (a *actor) readHeldOpen(ctx context.Context) (*heldOpen, error) {
 		}
 		header = withBearer(header, t)
 	}
-	target := "ws" + strings.TrimPrefix(a.base, "http") + LivePath
+	target := "ws" + strings.TrimPrefix(a.base, "http") + livePath
 	ws, _, err := websocket.DefaultDialer.DialContext(ctx, target, header)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", target, err)

@@ -151,10 +151,10 @@ func (s *Simulator) send(ctx context.Context, evs []*event.Event) error {
 }
 
 // Run adopts the orders and alarms the server holds open (with
-// Config.Actions), sends
-// the warmup, then keeps the simulated clock running at Speed
-// times real time (never ahead of it) and sends what comes due every Tick,
-// until ctx ends (then it returns nil) or events cannot be delivered.
+// Config.Actions), sends the warmup, then keeps the simulated clock
+// running at Speed times real time (never ahead of it) and sends what
+// comes due every Tick, until ctx ends (then it returns nil) or events
+// cannot be delivered.
 func (s *Simulator) Run(ctx context.Context) error {
 	cfg := s.cfg
 	s.log.Info("simulate: starting", "url", s.post.url, "start", cfg.Start.Format(time.RFC3339),

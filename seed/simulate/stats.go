@@ -61,7 +61,8 @@ func (c *counters) snapshot() Stats {
 		Orders: c.sent[0].Load(), Patrols: c.sent[1].Load(), Alarms: c.sent[2].Load(),
 		Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(), Rejected: c.rejected.Load(),
 		Retries: c.retries.Load(), Batches: c.batches.Load(),
-		Actions: c.actions.Load(), Refused: c.refused.Load(), LeftToServer: c.leftToServer.Load(), AdoptedOrders: c.adoptedOrders.Load(), AdoptedAlarms: c.adoptedAlarms.Load(),
+		Actions: c.actions.Load(), Refused: c.refused.Load(), LeftToServer: c.leftToServer.Load(),
+		AdoptedOrders: c.adoptedOrders.Load(), AdoptedAlarms: c.adoptedAlarms.Load(),
 		OnDuty: c.onDuty.Load(), Pending: c.pending.Load(),
 	}
 	if ns := c.simTime.Load(); ns != 0 {

@@ -30,6 +30,9 @@ func cellOf(v float64) int32 { return int32(math.Floor(v / cellDeg)) }
 
 func cellKey(x, y int32) uint64 { return uint64(uint32(x))<<32 | uint64(uint32(y)) }
 
+// cellXY is the cell a cellKey names.
+func cellXY(key uint64) (x, y int32) { return int32(key >> 32), int32(uint32(key)) }
+
 // span is the range of cells a box touches.
 func span(b *orb.Bound) (x0, y0, x1, y1 int32, n int) {
 	x0, y0, x1, y1 = cellOf(b.Min[0]), cellOf(b.Min[1]), cellOf(b.Max[0]), cellOf(b.Max[1])

@@ -122,7 +122,7 @@ func (b *board) note(pc patrolChange) {
 	b.changed = append(b.changed, pc)
 	b.tiles[pc.tile] = append(b.tiles[pc.tile], i)
 	if pc.prev != nil {
-		if t := tileOf(pc.prev.Location); t != pc.tile {
+		if t := tileOf(pc.prevPos); t != pc.tile {
 			b.tiles[t] = append(b.tiles[t], i)
 		}
 	}
@@ -223,7 +223,7 @@ func (b *board) step(s *subscription, out patrolBatch) patrolBatch {
 					pc := &b.changed[i]
 					// A worker that moved tiles is listed under both: read it
 					// under its new tile when that is under the box too.
-					if tx, ty := int32(pc.tile>>32), int32(uint32(pc.tile)); pc.tile != key && tx >= x0 && tx <= x1 && ty >= y0 && ty <= y1 {
+					if tx, ty := cellXY(pc.tile); pc.tile != key && tx >= x0 && tx <= x1 && ty >= y0 && ty <= y1 {
 						continue
 					}
 					judge(pc)
